@@ -1,0 +1,56 @@
+package io.duplex.broker;
+
+import io.duplex.channel.ChannelMessage;
+import io.duplex.channel.ChannelName;
+import io.duplex.channel.Payload;
+import io.duplex.channel.StreamPosition;
+import java.util.Collection;
+
+/**
+ * The engine that carries messages between nodes and keeps each channel's history. Every engine keeps
+ * the same promises, checked by one contract test suite run against each:
+ * <ul>
+ *   <li>{@link #publish} assigns the channel's next offset, stores the message in history and hands it to
+ *       the {@link BrokerListener} of every node that {@link #subscribe subscribed} to the channel, or
+ *       throws: a returned message is never lost.</li>
+ *   <li>Per channel, each node's listener sees messages in offset order.</li>
+ *   <li>The epoch of a channel changes whenever its history is lost, so a gap is never hidden.</li>
+ * </ul>
+ */
+public interface Broker {
+
+    /** The engine's name, as shown by {@code /api/health}: {@code memory}. */
+    String name();
+
+    /** Starts delivering published messages of subscribed channels to the listener. Called once. */
+    void start(BrokerListener listener);
+
+    /**
+     * Appends a message to the channel and delivers it.
+     *
+     * @return the message with its offset, epoch and time
+     * @throws io.duplex.error.DuplexException with {@code engine_unavailable} when it was not accepted
+     */
+    ChannelMessage publish(ChannelName channel, Payload data);
+
+    /** The channel's epoch and latest offset (0 for a channel nothing was published to). */
+    StreamPosition position(ChannelName channel);
+
+    /** Messages of the channel's retained history, as the query asks. */
+    History history(ChannelName channel, HistoryQuery query);
+
+    /** This node wants the channel's messages. Called when the node gains its first subscriber of it; must not block. */
+    void subscribe(ChannelName channel);
+
+    /** This node no longer wants the channel's messages. Must not block. */
+    void unsubscribe(ChannelName channel);
+
+    /** Channels that have a history (were published to and are still known to the engine). */
+    Collection<ChannelName> channels();
+
+    /** Whether the engine can take publishes now. */
+    boolean healthy();
+
+    /** Releases the engine's resources; no more deliveries after it returns. */
+    void close();
+}

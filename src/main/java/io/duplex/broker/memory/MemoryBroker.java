@@ -1,0 +1,152 @@
+package io.duplex.broker.memory;
+
+import io.duplex.broker.Broker;
+import io.duplex.broker.BrokerListener;
+import io.duplex.broker.History;
+import io.duplex.broker.HistoryQuery;
+import io.duplex.channel.ChannelMessage;
+import io.duplex.channel.ChannelName;
+import io.duplex.channel.Payload;
+import io.duplex.channel.StreamPosition;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine of a single node: offsets, history and delivery inside this process.
+ *
+ * <p>History lives as long as the process, so the epoch is one random value per start: after a restart
+ * every channel has a new epoch and reconnecting clients are told {@code recovered:false}. A channel's
+ * offset counter is kept as long as the process runs (a few dozen bytes per channel ever published to);
+ * its messages are dropped by count ({@code history.size}) and age ({@code history.ttl}).
+ *
+ * <p>Publish assigns the offset, appends and delivers under the channel's lock, so every listener sees
+ * a channel's messages in offset order.
+ */
+public final class MemoryBroker implements Broker {
+    private static final char[] EPOCH_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    private final String epoch;
+    private final int historySize;
+    private final Duration historyTtl;
+    private final Clock clock;
+    private final ConcurrentHashMap<ChannelName, MemoryStream> streams = new ConcurrentHashMap<>();
+    private final Set<ChannelName> subscribed = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> sweeper;
+    private volatile BrokerListener listener = message -> { };
+
+    public MemoryBroker(int historySize, Duration historyTtl, Clock clock, ScheduledExecutorService scheduler) {
+        this.epoch = newEpoch();
+        this.historySize = historySize;
+        this.historyTtl = historyTtl;
+        this.clock = clock;
+        // Reads and publishes expire lazily; the sweep frees the memory of channels nobody touches.
+        long period = Math.max(1000, Math.min(60_000, historyTtl.toMillis() / 4));
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private static String newEpoch() {
+        SecureRandom random = new SecureRandom();
+        char[] out = new char[8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = EPOCH_ALPHABET[random.nextInt(EPOCH_ALPHABET.length)];
+        }
+        return new String(out);
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public void start(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public ChannelMessage publish(ChannelName channel, Payload data) {
+        MemoryStream stream = streams.computeIfAbsent(channel, c -> new MemoryStream());
+        synchronized (stream) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            ChannelMessage message = new ChannelMessage(channel, epoch, stream.nextOffset(), data, now);
+            stream.append(message, historySize);
+            stream.expire(now, historyTtl);
+            if (subscribed.contains(channel)) {
+                listener.onMessage(message);
+            }
+            return message;
+        }
+    }
+
+    @Override
+    public StreamPosition position(ChannelName channel) {
+        MemoryStream stream = streams.get(channel);
+        if (stream == null) {
+            return new StreamPosition(epoch, 0);
+        }
+        synchronized (stream) {
+            return new StreamPosition(epoch, stream.offset());
+        }
+    }
+
+    @Override
+    public History history(ChannelName channel, HistoryQuery query) {
+        MemoryStream stream = streams.get(channel);
+        if (stream == null) {
+            return new History(epoch, 0, List.of());
+        }
+        synchronized (stream) {
+            stream.expire(clock.instant(), historyTtl);
+            List<ChannelMessage> messages = query.newest()
+                    ? stream.newest(query.limit())
+                    : stream.after(query.since(), query.limit());
+            return new History(epoch, stream.offset(), messages);
+        }
+    }
+
+    @Override
+    public void subscribe(ChannelName channel) {
+        subscribed.add(channel);
+    }
+
+    @Override
+    public void unsubscribe(ChannelName channel) {
+        subscribed.remove(channel);
+    }
+
+    @Override
+    public Collection<ChannelName> channels() {
+        return new ArrayList<>(streams.keySet());
+    }
+
+    @Override
+    public boolean healthy() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        sweeper.cancel(false);
+        listener = message -> { };
+    }
+
+    private void sweep() {
+        Instant now = clock.instant();
+        for (MemoryStream stream : streams.values()) {
+            synchronized (stream) {
+                stream.expire(now, historyTtl);
+            }
+        }
+    }
+}

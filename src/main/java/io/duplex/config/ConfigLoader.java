@@ -1,0 +1,144 @@
+package io.duplex.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Resolves every {@link Setting} from the given sources (first that sets it wins), then from the properties
+ * file named by {@code config}, then from its default; validates all of them and reports every problem at once.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    public static DuplexConfig load(ConfigSource... sources) {
+        List<ConfigSource> ordered = new ArrayList<>(Arrays.asList(sources));
+        List<String> problems = new ArrayList<>();
+
+        String file = raw(Setting.CONFIG, ordered);
+        if (file != null) {
+            try {
+                ordered.add(propertiesFile(Path.of(file.trim()), problems));
+            } catch (IllegalArgumentException e) {
+                problems.add("config file '" + file + "': " + e.getMessage());
+            }
+        }
+
+        Map<Setting, Object> values = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String origin = "default";
+            String text = setting.defaultValue();
+            for (ConfigSource source : ordered) {
+                String candidate = source.get(setting);
+                if (candidate != null) {
+                    text = candidate;
+                    origin = source.origin(setting);
+                    break;
+                }
+            }
+            if (text == null) {
+                continue;
+            }
+            try {
+                values.put(setting, setting.parse(text));
+            } catch (IllegalArgumentException e) {
+                problems.add(setting.key() + " = '" + text + "' (from " + origin + ") is not valid: expected " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+
+        DuplexConfig config = new DuplexConfig(
+                Optional.ofNullable((String) values.get(Setting.CONFIG)),
+                (String) values.get(Setting.HOST),
+                (Integer) values.get(Setting.PORT),
+                (String) values.get(Setting.ENGINE),
+                (Integer) values.get(Setting.HISTORY_SIZE),
+                (Duration) values.get(Setting.HISTORY_TTL),
+                (Integer) values.get(Setting.HISTORY_PAGE_MAX),
+                Math.toIntExact((Long) values.get(Setting.MESSAGE_MAX_BYTES)),
+                Math.toIntExact((Long) values.get(Setting.FRAME_MAX_BYTES)),
+                (Integer) values.get(Setting.OUTBOUND_QUEUE_MESSAGES),
+                (Long) values.get(Setting.OUTBOUND_QUEUE_BYTES),
+                (Duration) values.get(Setting.OUTBOUND_SEND_TIMEOUT),
+                (Integer) values.get(Setting.SUBSCRIPTIONS_MAX),
+                (Duration) values.get(Setting.HEARTBEAT_INTERVAL),
+                (Duration) values.get(Setting.HEARTBEAT_TIMEOUT),
+                (Duration) values.get(Setting.CONNECT_TIMEOUT),
+                (Duration) values.get(Setting.SHUTDOWN_TIMEOUT),
+                (String) values.get(Setting.LOG_LEVEL));
+        checkConsistency(config);
+        return config;
+    }
+
+    /** Settings that are each valid but make no sense together. */
+    private static void checkConsistency(DuplexConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (config.frameMaxBytes() <= config.messageMaxBytes()) {
+            problems.add("frame.max.bytes (" + Sizes.format(config.frameMaxBytes()) + ") must be larger than message.max.bytes ("
+                    + Sizes.format(config.messageMaxBytes()) + "), to leave room for the command around the data");
+        }
+        if (config.outboundQueueBytes() < config.frameMaxBytes()) {
+            problems.add("outbound.queue.bytes (" + Sizes.format(config.outboundQueueBytes()) + ") must be at least frame.max.bytes ("
+                    + Sizes.format(config.frameMaxBytes()) + "), or one full-size message would disconnect its subscribers");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static String raw(Setting setting, List<ConfigSource> sources) {
+        for (ConfigSource source : sources) {
+            String value = source.get(setting);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** A properties file whose keys must all be settings: a misspelt key is an error, not a silent default. */
+    private static ConfigSource propertiesFile(Path path, List<String> problems) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            problems.add("config file " + path + " does not exist");
+        } catch (IOException e) {
+            problems.add("config file " + path + " cannot be read: " + e.getMessage());
+        }
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (String key : properties.stringPropertyNames()) {
+            Setting setting = Setting.byName(key);
+            if (setting == null || setting == Setting.CONFIG) {
+                problems.add("config file " + path + ": unknown setting '" + key + "'");
+            } else {
+                values.put(setting, properties.getProperty(key));
+            }
+        }
+        return new ConfigSource() {
+            @Override
+            public String get(Setting setting) {
+                return values.get(setting);
+            }
+
+            @Override
+            public String origin(Setting setting) {
+                return path + " key " + setting.key();
+            }
+        };
+    }
+}

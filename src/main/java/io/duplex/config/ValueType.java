@@ -1,0 +1,159 @@
+package io.duplex.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** How a setting's text is read, and what a wrong value is told. Parsing never guesses: it accepts or explains. */
+abstract class ValueType<T> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
+
+    /** What a valid value looks like, for error messages and --help. */
+    abstract String expected();
+
+    abstract T parse(String text);
+
+    static ValueType<Integer> integer(int min, int max) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return max == Integer.MAX_VALUE ? "a whole number ≥ " + min : "a whole number from " + min + " to " + max;
+            }
+
+            @Override
+            Integer parse(String text) {
+                long value;
+                try {
+                    value = Long.parseLong(text.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(expected());
+                }
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(expected());
+                }
+                return (int) value;
+            }
+        };
+    }
+
+    /** A byte count: {@code 65536}, {@code 64KiB}, {@code 4MiB} (k, m, g are 1024-based). */
+    static ValueType<Long> size(long min, long max) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return "a size in bytes from " + Sizes.format(min) + " to " + Sizes.format(max) + " (e.g. 65536, 64KiB, 4MiB)";
+            }
+
+            @Override
+            Long parse(String text) {
+                Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+                if (!m.matches()) {
+                    throw new IllegalArgumentException(expected());
+                }
+                long unit = switchUnit(m.group(2));
+                long value;
+                try {
+                    value = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+                } catch (ArithmeticException | NumberFormatException e) {
+                    throw new IllegalArgumentException(expected());
+                }
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(expected());
+                }
+                return value;
+            }
+
+            private long switchUnit(String unit) {
+                if (unit == null || unit.equals("b")) {
+                    return 1;
+                }
+                if (unit.startsWith("k")) {
+                    return 1024;
+                }
+                if (unit.startsWith("m")) {
+                    return 1024 * 1024;
+                }
+                return 1024L * 1024 * 1024;
+            }
+        };
+    }
+
+    /** A duration: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT10M}). */
+    static ValueType<Duration> duration(Duration min, Duration max) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return "a duration from " + Durations.format(min) + " to " + Durations.format(max) + " (e.g. 500ms, 10s, 5m, 1h, PT10M)";
+            }
+
+            @Override
+            Duration parse(String text) {
+                String t = text.trim();
+                Duration value;
+                Matcher m = DURATION.matcher(t.toLowerCase(Locale.ROOT));
+                try {
+                    if (m.matches()) {
+                        long n = Long.parseLong(m.group(1));
+                        value = switch (m.group(2)) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            case "h" -> Duration.ofHours(n);
+                            default -> Duration.ofDays(n);
+                        };
+                    } else {
+                        value = Duration.parse(t.toUpperCase(Locale.ROOT));
+                    }
+                } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+                    throw new IllegalArgumentException(expected());
+                }
+                if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                    throw new IllegalArgumentException(expected());
+                }
+                return value;
+            }
+        };
+    }
+
+    static ValueType<String> oneOf(String... choices) {
+        List<String> allowed = Arrays.asList(choices);
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return "one of " + String.join(", ", allowed);
+            }
+
+            @Override
+            String parse(String text) {
+                String value = text.trim().toLowerCase(Locale.ROOT);
+                if (!allowed.contains(value)) {
+                    throw new IllegalArgumentException(expected());
+                }
+                return value;
+            }
+        };
+    }
+
+    static ValueType<String> text(String expected) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return expected;
+            }
+
+            @Override
+            String parse(String text) {
+                String value = text.trim();
+                if (value.isEmpty()) {
+                    throw new IllegalArgumentException(expected);
+                }
+                return value;
+            }
+        };
+    }
+}

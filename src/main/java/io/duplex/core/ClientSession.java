@@ -1,0 +1,135 @@
+package io.duplex.core;
+
+import io.duplex.channel.ChannelName;
+import io.duplex.error.DisconnectReason;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One connected client: who it is, what it is subscribed to, and its outbound queue. Its state changes
+ * only through {@link Node}; what is public here is what REST and operators may read.
+ */
+public final class ClientSession {
+    private final String id;
+    private final String remote;
+    private final Instant connectedAt;
+    private final long openedNanos;
+    private final Connection connection;
+    private final Outbox outbox;
+    private final Map<ChannelName, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final AtomicReference<DisconnectReason> closeReason = new AtomicReference<>();
+    private volatile String user;
+    private volatile boolean connected;
+    private volatile long lastReceivedNanos;
+    private volatile boolean pinged;
+
+    ClientSession(String id, Connection connection, Instant connectedAt, int maxMessages, long maxBytes, Outbox.Listener listener) {
+        this.id = id;
+        this.connection = connection;
+        this.remote = connection.remoteAddress();
+        this.connectedAt = connectedAt;
+        this.openedNanos = System.nanoTime();
+        this.lastReceivedNanos = openedNanos;
+        this.outbox = new Outbox(connection, maxMessages, maxBytes, listener);
+    }
+
+    /** The session id: random, URL-safe, unguessable. */
+    public String id() {
+        return id;
+    }
+
+    /** The authenticated user, or null for an anonymous session. */
+    public String user() {
+        return user;
+    }
+
+    /** The client's address as {@code host:port}. */
+    public String remote() {
+        return remote;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    /** Whether the client has sent a successful {@code connect}. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** The channels the session is subscribed to, sorted by name. */
+    public List<ChannelName> channels() {
+        return subscriptions.keySet().stream().sorted().toList();
+    }
+
+    /** Whether the session is still open (not being disconnected). */
+    public boolean open() {
+        return closeReason.get() == null;
+    }
+
+    // ---- state owned by Node and the heartbeat ----
+
+    void connected(String user) {
+        this.user = user;
+        this.connected = true;
+    }
+
+    boolean send(OutboundFrame frame) {
+        return outbox.offer(frame);
+    }
+
+    /** Marks the session closing; true only for the first caller, which does the clean-up. */
+    boolean markClosed(DisconnectReason reason) {
+        if (closeReason.compareAndSet(null, reason)) {
+            outbox.close();
+            return true;
+        }
+        return false;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    Map<ChannelName, Subscription> subscriptionMap() {
+        return subscriptions;
+    }
+
+    Collection<Subscription> subscriptions() {
+        return subscriptions.values();
+    }
+
+    void received() {
+        lastReceivedNanos = System.nanoTime();
+        pinged = false;
+    }
+
+    long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    boolean pinged() {
+        return pinged;
+    }
+
+    void pingSent() {
+        pinged = true;
+    }
+
+    @Override
+    public String toString() {
+        return "session " + id;
+    }
+}

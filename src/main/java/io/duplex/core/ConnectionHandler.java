@@ -1,0 +1,111 @@
+package io.duplex.core;
+
+import io.duplex.error.DuplexException;
+import io.duplex.error.ErrorCode;
+import io.duplex.protocol.Codec;
+import io.duplex.protocol.Command;
+import io.duplex.protocol.FrameException;
+import io.duplex.protocol.ServerFrame;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the WebSocket transport calls: a connection opened, a frame arrived, the connection closed.
+ * Decodes each frame once into a {@link Command}, executes it on the {@link Node} and answers it; every
+ * mistake of the client becomes an {@code error} frame and the connection lives on.
+ */
+@ApplicationScoped
+public class ConnectionHandler {
+    private static final Logger LOG = Logger.getLogger(ConnectionHandler.class.getName());
+
+    private final Node node;
+    private final Codec codec = new Codec();
+
+    protected ConnectionHandler() {
+        // for CDI's client proxy
+        this(null);
+    }
+
+    @Inject
+    public ConnectionHandler(Node node) {
+        this.node = node;
+    }
+
+    public ClientSession opened(Connection connection) {
+        return node.open(connection);
+    }
+
+    public void received(ClientSession session, String frame) {
+        session.received();
+        if (!session.open()) {
+            return;
+        }
+        ServerFrame reply;
+        Long id = null;
+        try {
+            Command command = codec.decode(frame);
+            id = command.id();
+            reply = execute(session, command);
+        } catch (FrameException e) {
+            reply = e.toReply();
+        } catch (DuplexException e) {
+            reply = new ServerFrame.ErrorReply(id, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            // Not the client's fault: a bug or a broken engine. Worth a stack trace, once, here.
+            LOG.log(Level.WARNING, "internal error on a frame of " + session, e);
+            reply = new ServerFrame.ErrorReply(id, ErrorCode.INTERNAL, "internal error; the server logged it");
+        }
+        if (reply != null) {
+            session.send(OutboundFrame.of(reply));
+        }
+    }
+
+    /** A binary frame: not part of the protocol, answered like any other bad frame. */
+    public void receivedBinary(ClientSession session) {
+        session.received();
+        if (session.open()) {
+            session.send(OutboundFrame.of(new ServerFrame.ErrorReply(null, ErrorCode.BAD_REQUEST,
+                    "binary frames are not supported; send JSON text frames")));
+        }
+    }
+
+    /** A pong (or any control frame) shows the client is alive. */
+    public void receivedPong(ClientSession session) {
+        session.received();
+    }
+
+    public void closed(ClientSession session, int code) {
+        node.closed(session, code);
+    }
+
+    /** Runs one command; null when the command sent its reply itself. */
+    private ServerFrame execute(ClientSession session, Command command) {
+        if (command instanceof Command.Connect connect) {
+            return node.connect(session, connect.id(), connect.token());
+        }
+        if (!session.connected()) {
+            throw new DuplexException(ErrorCode.NOT_CONNECTED, "send connect first");
+        }
+        if (command instanceof Command.Subscribe subscribe) {
+            // The reply must precede the recovered messages in the session's queue, so subscribe sends it.
+            node.subscribe(session, subscribe.id(), subscribe.channel(), subscribe.since());
+            return null;
+        }
+        if (command instanceof Command.Unsubscribe unsubscribe) {
+            return node.unsubscribe(session, unsubscribe.id(), unsubscribe.channel());
+        }
+        if (command instanceof Command.Publish publish) {
+            var message = node.publish(publish.channel(), publish.data());
+            return new ServerFrame.Published(publish.id(), publish.channel(), message.epoch(), message.offset());
+        }
+        if (command instanceof Command.PresenceQuery query) {
+            return new ServerFrame.PresenceList(query.id(), query.channel(), node.presence(query.channel()));
+        }
+        if (command instanceof Command.Ping ping) {
+            return new ServerFrame.Pong(ping.id());
+        }
+        throw new IllegalStateException("no handler for " + command);
+    }
+}

@@ -1,0 +1,96 @@
+package io.duplex.core;
+
+import io.duplex.config.DuplexConfig;
+import io.duplex.error.DisconnectReason;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Keeps connections honest, on one timer for all sessions: pings a client that has been silent for
+ * {@code heartbeat.interval}, closes it with 4004 if it stays silent {@code heartbeat.timeout} longer,
+ * closes with 1008 a connection that sent no {@code connect} within {@code connect.timeout}, and closes
+ * with 4002 a session whose outstanding send has taken longer than {@code outbound.send.timeout}.
+ */
+@ApplicationScoped
+public class Heartbeat {
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+    private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final DuplexConfig config;
+    private final Hub hub;
+    private final Node node;
+    private final Scheduler scheduler;
+    private ScheduledFuture<?> task;
+
+    protected Heartbeat() {
+        // for CDI's client proxy
+        this(null, null, null, null);
+    }
+
+    @Inject
+    public Heartbeat(DuplexConfig config, Hub hub, Node node, Scheduler scheduler) {
+        this.config = config;
+        this.hub = hub;
+        this.node = node;
+        this.scheduler = scheduler;
+    }
+
+    public synchronized void start() {
+        if (task == null) {
+            long period = tickMillis();
+            task = scheduler.executor().scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public synchronized void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    /** A quarter of the shortest deadline, between 50 ms and 1 s: deadlines are kept to within a quarter. */
+    private long tickMillis() {
+        long shortest = Stream.of(config.heartbeatInterval(), config.heartbeatTimeout(), config.connectTimeout(),
+                        config.outboundSendTimeout())
+                .mapToLong(Duration::toMillis).min().orElse(1000);
+        return Math.max(50, Math.min(1000, shortest / 4));
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (ClientSession session : hub.sessions()) {
+            try {
+                check(session, now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "heartbeat check failed for " + session, e);
+            }
+        }
+    }
+
+    private void check(ClientSession session, long now) {
+        if (!session.connected() && now - session.openedNanos() > config.connectTimeout().toNanos()) {
+            node.disconnect(session, DisconnectReason.CONNECT_TIMEOUT);
+            return;
+        }
+        if (session.outbox().sendingForNanos(now) > config.outboundSendTimeout().toNanos()) {
+            node.disconnect(session, DisconnectReason.TOO_SLOW);
+            return;
+        }
+        long silent = now - session.lastReceivedNanos();
+        if (silent > config.heartbeatInterval().plus(config.heartbeatTimeout()).toNanos()) {
+            node.disconnect(session, DisconnectReason.NO_HEARTBEAT);
+        } else if (silent > config.heartbeatInterval().toNanos() && !session.pinged()
+                && session.outbox().sendingForNanos(now) < STALLED_NANOS) {
+            // Not behind a stalled write: the container's ping blocks until written (see Connection.ping).
+            session.pingSent();
+            session.connection().ping();
+        }
+    }
+}

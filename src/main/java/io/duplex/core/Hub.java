@@ -1,0 +1,84 @@
+package io.duplex.core;
+
+import io.duplex.channel.ChannelName;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The registry of this node's sessions and of their subscriptions, shared by the WebSocket endpoint and the
+ * REST resources. Anyone may read it; only {@link Node} changes it (the mutators are package-private).
+ */
+@ApplicationScoped
+public class Hub {
+    private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ChannelName, Set<Subscription>> channels = new ConcurrentHashMap<>();
+
+    /** The session with this id, if it is open on this node. */
+    public Optional<ClientSession> session(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    /** The open sessions of this node. */
+    public Collection<ClientSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Sessions of this node subscribed to the channel. */
+    public int subscriberCount(ChannelName channel) {
+        Set<Subscription> subscribers = channels.get(channel);
+        return subscribers == null ? 0 : subscribers.size();
+    }
+
+    /** Channels with at least one subscriber on this node. */
+    public Set<ChannelName> channels() {
+        return Set.copyOf(channels.keySet());
+    }
+
+    // ---- mutation, for Node ----
+
+    void add(ClientSession session) {
+        sessions.put(session.id(), session);
+    }
+
+    void remove(ClientSession session) {
+        sessions.remove(session.id(), session);
+    }
+
+    /** Adds a subscription; {@code ifFirst} runs, under the channel's lock, when it is the channel's first on this node. */
+    void addSubscription(Subscription subscription, Runnable ifFirst) {
+        channels.compute(subscription.channel(), (channel, subscribers) -> {
+            Set<Subscription> set = subscribers;
+            if (set == null) {
+                ifFirst.run();
+                set = ConcurrentHashMap.newKeySet();
+            }
+            set.add(subscription);
+            return set;
+        });
+    }
+
+    /** Removes a subscription; {@code ifLast} runs, under the channel's lock, when it was the channel's last on this node. */
+    void removeSubscription(Subscription subscription, Runnable ifLast) {
+        channels.computeIfPresent(subscription.channel(), (channel, subscribers) -> {
+            if (subscribers.remove(subscription) && subscribers.isEmpty()) {
+                ifLast.run();
+                return null;
+            }
+            return subscribers.isEmpty() ? null : subscribers;
+        });
+    }
+
+    /** The subscriptions to deliver a channel's message to. */
+    Collection<Subscription> subscribers(ChannelName channel) {
+        Set<Subscription> subscribers = channels.get(channel);
+        return subscribers == null ? List.of() : subscribers;
+    }
+}

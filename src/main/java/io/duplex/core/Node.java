@@ -1,0 +1,287 @@
+package io.duplex.core;
+
+import io.duplex.broker.Broker;
+import io.duplex.broker.History;
+import io.duplex.broker.HistoryQuery;
+import io.duplex.broker.Presence;
+import io.duplex.broker.PresenceEntry;
+import io.duplex.channel.ChannelMessage;
+import io.duplex.channel.ChannelName;
+import io.duplex.channel.Payload;
+import io.duplex.channel.StreamPosition;
+import io.duplex.config.DuplexConfig;
+import io.duplex.error.DisconnectReason;
+import io.duplex.error.DuplexException;
+import io.duplex.error.ErrorCode;
+import io.duplex.protocol.Codec;
+import io.duplex.protocol.ServerFrame;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What this node does for its clients, whichever door they came through: open and close sessions,
+ * subscribe with recovery, publish, presence, direct pushes, disconnects. The WebSocket endpoint and the
+ * REST resources both call it; it is the only writer of the {@link Hub}.
+ */
+@ApplicationScoped
+public class Node {
+    private static final Logger LOG = Logger.getLogger(Node.class.getName());
+
+    private final DuplexConfig config;
+    private final Broker broker;
+    private final Presence presence;
+    private final Hub hub;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean stopping;
+
+    protected Node() {
+        // for CDI's client proxy
+        this(null, null, null, null);
+    }
+
+    @Inject
+    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub) {
+        this.config = config;
+        this.broker = broker;
+        this.presence = presence;
+        this.hub = hub;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Starts taking the engine's messages. */
+    public void start() {
+        broker.start(this::deliver);
+    }
+
+    // ---- sessions ----
+
+    /** Registers a new connection; it must send {@code connect} before anything else. */
+    public ClientSession open(Connection connection) {
+        ClientSession[] holder = new ClientSession[1];
+        ClientSession session = new ClientSession(newSessionId(), connection, clock.instant(),
+                config.outboundQueueMessages(), config.outboundQueueBytes(), new Outbox.Listener() {
+                    @Override
+                    public void overflowed() {
+                        disconnect(holder[0], DisconnectReason.TOO_SLOW);
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        disconnect(holder[0], DisconnectReason.CLIENT_CLOSED);
+                    }
+                });
+        holder[0] = session;
+        if (stopping) {
+            connection.close(DisconnectReason.GOING_AWAY);
+            session.markClosed(DisconnectReason.GOING_AWAY);
+            return session;
+        }
+        hub.add(session);
+        LOG.log(Level.FINE, "{0} opened from {1}", new Object[] {session, session.remote()});
+        return session;
+    }
+
+    /** The {@code connect} command: the session becomes usable. */
+    public ServerFrame connect(ClientSession session, long id, String token) {
+        if (session.connected()) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "already connected");
+        }
+        // Dev mode: the token is optional and not checked; the session is anonymous.
+        session.connected(null);
+        return new ServerFrame.Connected(id, session.id(), Codec.VERSION);
+    }
+
+    /** Closes a session from the server side: it is gone from the hub at once, and its connection closes. */
+    public void disconnect(ClientSession session, DisconnectReason reason) {
+        if (session.markClosed(reason)) {
+            release(session);
+            session.connection().close(reason);
+            LOG.log(reason == DisconnectReason.TOO_SLOW ? Level.INFO : Level.FINE, "{0} from {1} disconnected: {2} {3}",
+                    new Object[] {session, session.remote(), reason.code(), reason.reason()});
+        }
+    }
+
+    /** The transport reports the connection closed (by the client, the network, or after our own close). */
+    public void closed(ClientSession session, int code) {
+        DisconnectReason reason = DisconnectReason.ofCode(code);
+        if (session.markClosed(reason)) {
+            release(session);
+            LOG.log(Level.FINE, "{0} from {1} closed: {2}", new Object[] {session, session.remote(), code});
+        }
+    }
+
+    /** Sends a message to one session as a {@code direct} push; false if the session is closing. */
+    public boolean push(ClientSession session, Payload data) {
+        checkSize(data);
+        return session.open() && session.send(OutboundFrame.of(new ServerFrame.DirectPush(data)));
+    }
+
+    /** Closes every session with 1001 and refuses new ones: the application is stopping. */
+    public void shutdown() {
+        stopping = true;
+        Collection<ClientSession> open = hub.sessions();
+        for (ClientSession session : open) {
+            disconnect(session, DisconnectReason.GOING_AWAY);
+        }
+        if (!open.isEmpty()) {
+            LOG.info(() -> "closed " + open.size() + " sessions with 1001 (server shutting down)");
+        }
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    private void release(ClientSession session) {
+        hub.remove(session);
+        for (Subscription subscription : session.subscriptions()) {
+            removeSubscription(subscription);
+        }
+        session.subscriptionMap().clear();
+    }
+
+    // ---- channels ----
+
+    /**
+     * Subscribes the session and sends, in this order, the {@code subscribed} reply, the recovered
+     * messages, and every live message after them (see {@link Subscription}).
+     */
+    public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since) {
+        if (session.subscriptionMap().containsKey(channel)) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "already subscribed to '" + channel + "'");
+        }
+        if (session.subscriptionMap().size() >= config.subscriptionsMax()) {
+            throw new DuplexException(ErrorCode.LIMIT_EXCEEDED,
+                    "a session may subscribe to " + config.subscriptionsMax() + " channels at most");
+        }
+        Subscription subscription = new Subscription(session, channel, config.outboundQueueMessages());
+        if (session.subscriptionMap().putIfAbsent(channel, subscription) != null) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "already subscribed to '" + channel + "'");
+        }
+        hub.addSubscription(subscription, () -> broker.subscribe(channel));
+        try {
+            StreamPosition position;
+            List<ChannelMessage> recovered = List.of();
+            Boolean wasRecovered = null;
+            if (since == null) {
+                position = broker.position(channel);
+            } else {
+                History history = broker.history(channel, HistoryQuery.after(since.offset(), config.historySize()));
+                position = new StreamPosition(history.epoch(), history.offset());
+                wasRecovered = recoverable(since, history);
+                if (wasRecovered) {
+                    recovered = history.messages();
+                }
+            }
+            subscription.activate(new ServerFrame.Subscribed(id, channel, position.epoch(), position.offset(), wasRecovered),
+                    position, recovered);
+            presence.add(channel, new PresenceEntry(session.id(), session.user()));
+        } catch (RuntimeException e) {
+            session.subscriptionMap().remove(channel, subscription);
+            removeSubscription(subscription);
+            throw e;
+        }
+        if (!session.open()) {
+            // Closed while subscribing: release() may have run before the subscription was registered.
+            removeSubscription(subscription);
+        }
+    }
+
+    /** Whether history holds every message after {@code since} up to the channel's latest. */
+    private static boolean recoverable(StreamPosition since, History history) {
+        if (!since.epoch().equals(history.epoch()) || since.offset() > history.offset()) {
+            return false;
+        }
+        if (since.offset() == history.offset()) {
+            return true;
+        }
+        List<ChannelMessage> messages = history.messages();
+        return !messages.isEmpty()
+                && messages.get(0).offset() == since.offset() + 1
+                && messages.get(messages.size() - 1).offset() == history.offset();
+    }
+
+    public ServerFrame unsubscribe(ClientSession session, long id, ChannelName channel) {
+        Subscription subscription = session.subscriptionMap().remove(channel);
+        if (subscription == null) {
+            throw new DuplexException(ErrorCode.NOT_SUBSCRIBED, "not subscribed to '" + channel + "'");
+        }
+        removeSubscription(subscription);
+        return new ServerFrame.Unsubscribed(id, channel);
+    }
+
+    private void removeSubscription(Subscription subscription) {
+        ChannelName channel = subscription.channel();
+        hub.removeSubscription(subscription, () -> broker.unsubscribe(channel));
+        presence.remove(channel, subscription.session().id());
+    }
+
+    /** Publishes to a channel through the engine: on return the message is in history and on its way to every subscriber. */
+    public ChannelMessage publish(ChannelName channel, Payload data) {
+        checkSize(data);
+        return broker.publish(channel, data);
+    }
+
+    public StreamPosition position(ChannelName channel) {
+        return broker.position(channel);
+    }
+
+    public History history(ChannelName channel, HistoryQuery query) {
+        return broker.history(channel, query);
+    }
+
+    public List<PresenceEntry> presence(ChannelName channel) {
+        return presence.list(channel);
+    }
+
+    /** Channels known to the engine or subscribed to on this node. */
+    public Collection<ChannelName> channels() {
+        TreeSet<ChannelName> all = new TreeSet<>(broker.channels());
+        all.addAll(hub.channels());
+        return all;
+    }
+
+    public String engine() {
+        return broker.name();
+    }
+
+    public boolean healthy() {
+        return !stopping && broker.healthy();
+    }
+
+    private void checkSize(Payload data) {
+        if (data.bytes() > config.messageMaxBytes()) {
+            throw new DuplexException(ErrorCode.TOO_LARGE,
+                    "'data' is " + data.bytes() + " bytes as JSON; the most is " + config.messageMaxBytes());
+        }
+    }
+
+    /** A message from the engine: serialised once, offered to every local subscriber. */
+    private void deliver(ChannelMessage message) {
+        Collection<Subscription> subscribers = hub.subscribers(message.channel());
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        OutboundFrame frame = OutboundFrame.of(new ServerFrame.MessagePush(message));
+        for (Subscription subscription : subscribers) {
+            if (!subscription.deliver(message, frame)) {
+                disconnect(subscription.session(), DisconnectReason.TOO_SLOW);
+            }
+        }
+    }
+
+    private String newSessionId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,54 @@
+package io.duplex.error;
+
+/**
+ * Why the server closes a WebSocket connection: the close code and the reason phrase the client sees.
+ * The codes are part of protocol v1.
+ */
+public enum DisconnectReason {
+    /** The client closed the connection, or it dropped. Never sent by the server. */
+    CLIENT_CLOSED(1000, "closed by client"),
+    /** The server is shutting down or the application is being undeployed; reconnect elsewhere. */
+    GOING_AWAY(1001, "server shutting down"),
+    /** Authentication failed or a policy was broken. */
+    POLICY(1008, "policy violation"),
+    /** No {@code connect} command arrived within {@code connect.timeout}. */
+    CONNECT_TIMEOUT(1008, "no connect in time"),
+    /** A frame was larger than the configured maximum frame size. */
+    FRAME_TOO_LARGE(1009, "frame too large"),
+    /** An operator disconnected the session through {@code DELETE /api/sessions/{id}}. */
+    DISCONNECTED(4001, "disconnected by the API"),
+    /** The session's outbound queue overflowed or a send stalled: the client reads too slowly. */
+    TOO_SLOW(4002, "too slow"),
+    /** The connection's token expired and no fresh one arrived. */
+    TOKEN_EXPIRED(4003, "token expired"),
+    /** Nothing arrived from the client, not even a pong, within the heartbeat timeout. */
+    NO_HEARTBEAT(4004, "no heartbeat"),
+    /** The client sent more than its rate limit allows. */
+    RATE_LIMIT(4005, "rate limit exceeded");
+
+    private final int code;
+    private final String reason;
+
+    DisconnectReason(int code, String reason) {
+        this.code = code;
+        this.reason = reason;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** The reason for a close code received from the transport, {@link #CLIENT_CLOSED} if it is none of ours. */
+    public static DisconnectReason ofCode(int code) {
+        for (DisconnectReason reason : values()) {
+            if (reason.code == code) {
+                return reason;
+            }
+        }
+        return CLIENT_CLOSED;
+    }
+}

@@ -1,0 +1,153 @@
+package io.duplex.rest;
+
+import io.duplex.broker.History;
+import io.duplex.broker.HistoryQuery;
+import io.duplex.channel.ChannelMessage;
+import io.duplex.channel.ChannelName;
+import io.duplex.channel.StreamPosition;
+import io.duplex.config.DuplexConfig;
+import io.duplex.core.Hub;
+import io.duplex.core.Node;
+import io.duplex.error.DuplexException;
+import io.duplex.error.ErrorCode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+
+/** Channels over REST: publish, read history, see a channel's state and who is subscribed. */
+@ApplicationScoped
+@Path("/channels")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "channels", description = "Publish, history, channel state and presence")
+public class ChannelsResource {
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final Node node;
+    private final Hub hub;
+    private final DuplexConfig config;
+
+    protected ChannelsResource() {
+        // for CDI's client proxy
+        this(null, null, null);
+    }
+
+    @Inject
+    public ChannelsResource(Node node, Hub hub, DuplexConfig config) {
+        this.node = node;
+        this.hub = hub;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "List channels", description = "Channels with a history or with subscribers on this node, by name.")
+    public Dto.ChannelList list() {
+        List<Dto.ChannelSummary> channels = node.channels().stream()
+                .map(c -> new Dto.ChannelSummary(c.value(), hub.subscriberCount(c), node.position(c).offset()))
+                .toList();
+        return new Dto.ChannelList(channels);
+    }
+
+    @GET
+    @Path("/{channel}")
+    @Operation(summary = "Channel state", description = "The channel's epoch, latest offset and subscribers on this node. "
+            + "A channel nothing was published to has offset 0.")
+    @ApiResponse(responseCode = "200", description = "The channel's state")
+    @ApiResponse(responseCode = "400", description = "invalid_channel", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = Dto.Problem.class)))
+    public Dto.ChannelInfo channel(@PathParam("channel") String channel) {
+        ChannelName name = Params.channel(channel);
+        StreamPosition position = node.position(name);
+        return new Dto.ChannelInfo(name.value(), position.epoch(), position.offset(), hub.subscriberCount(name));
+    }
+
+    @POST
+    @Path("/{channel}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a message", description = "Appends the message to the channel's history and delivers it to "
+            + "every subscriber on every node. A 201 means it is in history.")
+    @ApiResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location",
+            description = "The message's URL"), content = @Content(schema = @Schema(implementation = Dto.Published.class)))
+    @ApiResponse(responseCode = "400", description = "bad_request, invalid_channel", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    @ApiResponse(responseCode = "413", description = "too_large", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    @ApiResponse(responseCode = "503", description = "engine_unavailable: nothing was published", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    public Response publish(@PathParam("channel") String channel, Dto.DataBody body, @Context UriInfo uri) {
+        ChannelName name = Params.channel(channel);
+        ChannelMessage message = node.publish(name, Params.data(body));
+        return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(message.offset())).build())
+                .entity(new Dto.Published(name.value(), message.epoch(), message.offset()))
+                .build();
+    }
+
+    @GET
+    @Path("/{channel}/messages")
+    @Operation(summary = "Read history", description = "Messages with an offset greater than `since`, oldest first, at most "
+            + "`limit`. Without `since`: the newest `limit` messages, oldest first. `offset` in the answer is the channel's "
+            + "latest; a first message above since+1 means older ones are past retention.")
+    public Dto.HistoryPage history(@PathParam("channel") String channel,
+            @Parameter(description = "Offset the caller has; only newer messages are returned.",
+                    schema = @Schema(type = "integer", minimum = "0")) @QueryParam("since") String since,
+            @Parameter(description = "Most messages to return (default 100).", schema = @Schema(type = "integer", minimum = "1"))
+            @QueryParam("limit") String limit) {
+        ChannelName name = Params.channel(channel);
+        Long after = Params.optionalOffset("since", since);
+        int max = Params.limit(limit, DEFAULT_LIMIT, config.historyPageMax());
+        History history = node.history(name, after == null ? HistoryQuery.latest(max) : HistoryQuery.after(after, max));
+        List<Dto.Message> messages = history.messages().stream().map(ChannelsResource::message).toList();
+        return new Dto.HistoryPage(name.value(), history.epoch(), history.offset(), messages);
+    }
+
+    @GET
+    @Path("/{channel}/messages/{offset}")
+    @Operation(summary = "Read one message", description = "The message at this offset, while it is in history.")
+    @ApiResponse(responseCode = "200", description = "The message")
+    @ApiResponse(responseCode = "404", description = "not_found: never published, or past retention", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    public Dto.Message message(@PathParam("channel") String channel, @PathParam("offset") String offset) {
+        ChannelName name = Params.channel(channel);
+        Long at = Params.optionalOffset("offset", offset);
+        if (at == null || at == 0) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "'offset' must be a whole number ≥ 1");
+        }
+        History history = node.history(name, HistoryQuery.after(at - 1, 1));
+        if (history.messages().isEmpty() || history.messages().get(0).offset() != at) {
+            throw new DuplexException(ErrorCode.NOT_FOUND, at > history.offset()
+                    ? "channel '" + name + "' has no message " + at + " yet (latest is " + history.offset() + ")"
+                    : "message " + at + " of channel '" + name + "' is past retention");
+        }
+        return message(history.messages().get(0));
+    }
+
+    @GET
+    @Path("/{channel}/presence")
+    @Operation(summary = "Presence", description = "Sessions subscribed to the channel, with their users.")
+    public Dto.PresenceList presence(@PathParam("channel") String channel) {
+        ChannelName name = Params.channel(channel);
+        List<Dto.Member> members = node.presence(name).stream().map(e -> new Dto.Member(e.session(), e.user())).toList();
+        return new Dto.PresenceList(name.value(), members);
+    }
+
+    private static Dto.Message message(ChannelMessage m) {
+        return new Dto.Message(m.offset(), m.data().value(), m.time());
+    }
+}

@@ -1,0 +1,80 @@
+package io.duplex.rest;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON documents of the REST API, exactly as contract v1 names their fields. */
+public final class Dto {
+    private Dto() {
+    }
+
+    @Schema(description = "A message to publish or send: any JSON value but null.")
+    @JsonbPropertyOrder({"data"})
+    public record DataBody(@Schema(description = "The message; any JSON value but null.", requiredMode = Schema.RequiredMode.REQUIRED,
+            implementation = Object.class) JsonValue data) {
+    }
+
+    @Schema(description = "Where a published message landed in its channel's history.")
+    @JsonbPropertyOrder({"channel", "epoch", "offset"})
+    public record Published(String channel, String epoch, long offset) {
+    }
+
+    @Schema(description = "One message of a channel's history.")
+    @JsonbPropertyOrder({"offset", "data", "time"})
+    public record Message(long offset, @Schema(implementation = Object.class) JsonValue data,
+            @Schema(description = "When the engine accepted it (ISO-8601, UTC).") Instant time) {
+    }
+
+    @Schema(description = "Part of a channel's history, oldest first; `offset` is the channel's latest.")
+    @JsonbPropertyOrder({"channel", "epoch", "offset", "messages"})
+    public record HistoryPage(String channel, String epoch, long offset, List<Message> messages) {
+    }
+
+    @Schema(description = "A channel with its subscribers on this node and its latest offset.")
+    @JsonbPropertyOrder({"channel", "subscribers", "offset"})
+    public record ChannelSummary(String channel, int subscribers, long offset) {
+    }
+
+    @JsonbPropertyOrder({"channels"})
+    public record ChannelList(List<ChannelSummary> channels) {
+    }
+
+    @Schema(description = "A channel's epoch, latest offset and subscribers on this node.")
+    @JsonbPropertyOrder({"channel", "epoch", "offset", "subscribers"})
+    public record ChannelInfo(String channel, String epoch, long offset, int subscribers) {
+    }
+
+    @Schema(description = "A session subscribed to a channel; `user` is null for an anonymous session.")
+    @JsonbPropertyOrder({"session", "user"})
+    public record Member(String session, @Schema(nullable = true) String user) {
+    }
+
+    @JsonbPropertyOrder({"channel", "sessions"})
+    public record PresenceList(String channel, List<Member> sessions) {
+    }
+
+    @Schema(description = "A WebSocket session open on this node.")
+    @JsonbPropertyOrder({"session", "user", "remote", "connectedAt", "channels"})
+    public record SessionInfo(String session, @Schema(nullable = true) String user,
+            @Schema(description = "The client's address, host:port.") String remote, Instant connectedAt,
+            List<String> channels) {
+    }
+
+    @JsonbPropertyOrder({"sessions"})
+    public record SessionList(List<SessionInfo> sessions) {
+    }
+
+    @Schema(description = "Whether this node can serve; 503 with status `down` while it cannot.")
+    @JsonbPropertyOrder({"status", "engine", "version", "mode", "sessions", "channels"})
+    public record Health(@Schema(allowableValues = {"up", "down"}) String status, String engine, String version,
+            String mode, int sessions, int channels) {
+    }
+
+    @Schema(description = "An error, as RFC 9457 problem details; `code` is one of protocol v1's stable error codes.")
+    @JsonbPropertyOrder({"type", "title", "status", "detail", "code", "instance"})
+    public record Problem(String type, String title, int status, String detail, String code, String instance) {
+    }
+}

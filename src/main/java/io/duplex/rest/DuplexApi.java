@@ -1,0 +1,29 @@
+package io.duplex.rest;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The REST door, {@code /api}. Lists its classes explicitly, so nothing is picked up by classpath scanning
+ * and the OpenAPI document at {@code /api/openapi.json} is generated from exactly these resources.
+ */
+@ApplicationPath("/api")
+public class DuplexApi extends Application {
+    static final Set<Class<?>> RESOURCES = Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class);
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class, OpenApiDocument.class,
+                ProblemMappers.Duplex.class, ProblemMappers.Web.class, ProblemMappers.Processing.class,
+                ProblemMappers.Binding.class, ProblemMappers.Unexpected.class,
+                BodyLimit.class, JsonConfig.class);
+    }
+
+    @Override
+    public Map<String, Object> getProperties() {
+        // WADL needs JAXB, which this WAR does not carry; the API is described by OpenAPI instead.
+        return Map.of("jersey.config.server.wadl.disableWadl", true);
+    }
+}

@@ -1,0 +1,51 @@
+package io.duplex.rest;
+
+import io.duplex.app.Version;
+import io.duplex.core.Hub;
+import io.duplex.core.Node;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Readiness for load balancers and operators. */
+@ApplicationScoped
+@Path("/health")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "health")
+public class HealthResource {
+    private final Node node;
+    private final Hub hub;
+    private final Version version;
+
+    protected HealthResource() {
+        // for CDI's client proxy
+        this(null, null, null);
+    }
+
+    @Inject
+    public HealthResource(Node node, Hub hub, Version version) {
+        this.node = node;
+        this.hub = hub;
+        this.version = version;
+    }
+
+    @GET
+    @Operation(summary = "Health", description = "200 while the node can serve; 503 while the engine is unreachable or the node is stopping.")
+    @ApiResponse(responseCode = "200", description = "up", content = @Content(schema = @Schema(implementation = Dto.Health.class)))
+    @ApiResponse(responseCode = "503", description = "down", content = @Content(schema = @Schema(implementation = Dto.Health.class)))
+    public Response health() {
+        boolean up = node.healthy();
+        Dto.Health health = new Dto.Health(up ? "up" : "down", node.engine(), version.value(), "dev",
+                hub.sessionCount(), node.channels().size());
+        return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(health).build();
+    }
+}

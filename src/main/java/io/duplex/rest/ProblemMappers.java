@@ -1,0 +1,138 @@
+package io.duplex.rest;
+
+import io.duplex.error.DuplexException;
+import io.duplex.error.ErrorCode;
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Every error of the REST API becomes a problem document; only the server's own faults are logged with a trace. */
+final class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getRequestUri().getRawPath();
+    }
+
+    /** Expected errors with a stable code: bad input, a broken limit, an unavailable engine. */
+    @Provider
+    public static final class Duplex implements ExceptionMapper<DuplexException> {
+        @Context
+        private UriInfo uri;
+
+        @Override
+        public Response toResponse(DuplexException e) {
+            return Problems.response(e.code(), e.getMessage(), path(uri));
+        }
+    }
+
+    /** JAX-RS's own answers: no such path (404), wrong method (405), unsupported media type (415)… */
+    @Provider
+    public static final class Web implements ExceptionMapper<WebApplicationException> {
+        @Context
+        private UriInfo uri;
+
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status >= 500) {
+                LOG.log(Level.WARNING, "request failed: " + path(uri), e);
+                return Problems.response(ErrorCode.INTERNAL, status, "internal error; the server logged it", path(uri));
+            }
+            ErrorCode code = status == 404 ? ErrorCode.NOT_FOUND : ErrorCode.BAD_REQUEST;
+            Response problem = Problems.response(code, status, detail(e, status), path(uri));
+            if (e instanceof NotAllowedException) {
+                return Response.fromResponse(problem).allow(e.getResponse().getAllowedMethods()).build();
+            }
+            return problem;
+        }
+
+        private String detail(WebApplicationException e, int status) {
+            if (e instanceof NotFoundException) {
+                return "no resource at " + path(uri);
+            }
+            if (e instanceof NotAllowedException) {
+                return "method not allowed here; allowed: " + String.join(", ", e.getResponse().getAllowedMethods());
+            }
+            if (status == 415) {
+                return "send the body as application/json";
+            }
+            if (status == 400 && e.getCause() != null) {
+                return "request body is not valid JSON for this endpoint: " + rootMessage(e);
+            }
+            return e.getMessage();
+        }
+    }
+
+    /** A body that could not be read as JSON. */
+    @Provider
+    public static final class Processing implements ExceptionMapper<ProcessingException> {
+        @Context
+        private UriInfo uri;
+
+        @Override
+        public Response toResponse(ProcessingException e) {
+            BodyLimit.TooLarge tooLarge = find(e, BodyLimit.TooLarge.class);
+            if (tooLarge != null) {
+                return Problems.response(ErrorCode.TOO_LARGE, tooLarge.getMessage(), path(uri));
+            }
+            return Problems.response(ErrorCode.BAD_REQUEST, "request body is not valid JSON for this endpoint: " + rootMessage(e), path(uri));
+        }
+    }
+
+    /** A body whose JSON does not fit the document (JSON-B's own exception, when it is not wrapped). */
+    @Provider
+    public static final class Binding implements ExceptionMapper<JsonbException> {
+        @Context
+        private UriInfo uri;
+
+        @Override
+        public Response toResponse(JsonbException e) {
+            return Problems.response(ErrorCode.BAD_REQUEST, "request body is not valid JSON for this endpoint: " + rootMessage(e), path(uri));
+        }
+    }
+
+    /** Anything else is a fault of the server: logged once with its trace, answered without details. */
+    @Provider
+    public static final class Unexpected implements ExceptionMapper<RuntimeException> {
+        @Context
+        private UriInfo uri;
+
+        @Override
+        public Response toResponse(RuntimeException e) {
+            LOG.log(Level.WARNING, "request failed: " + path(uri), e);
+            return Problems.response(ErrorCode.INTERNAL, "internal error; the server logged it", path(uri));
+        }
+    }
+
+    static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        message = message.replaceAll("\\s+", " ");
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+}

@@ -1,0 +1,105 @@
+package io.duplex.rest;
+
+import io.duplex.core.ClientSession;
+import io.duplex.core.Hub;
+import io.duplex.core.Node;
+import io.duplex.error.DisconnectReason;
+import io.duplex.error.DuplexException;
+import io.duplex.error.ErrorCode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+
+/** Live WebSocket sessions over REST: list them, look one up, push to one, disconnect one. */
+@ApplicationScoped
+@Path("/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "sessions", description = "Live WebSocket sessions of this node")
+public class SessionsResource {
+    private final Hub hub;
+    private final Node node;
+
+    protected SessionsResource() {
+        // for CDI's client proxy
+        this(null, null);
+    }
+
+    @Inject
+    public SessionsResource(Hub hub, Node node) {
+        this.hub = hub;
+        this.node = node;
+    }
+
+    @GET
+    @Operation(summary = "List sessions", description = "The WebSocket sessions open on this node, oldest first.")
+    public Dto.SessionList list() {
+        return new Dto.SessionList(hub.sessions().stream()
+                .sorted(Comparator.comparing(ClientSession::connectedAt).thenComparing(ClientSession::id))
+                .map(SessionsResource::info)
+                .toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One session")
+    @ApiResponse(responseCode = "200", description = "The session")
+    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = Dto.Problem.class)))
+    public Dto.SessionInfo get(@PathParam("id") String id) {
+        return info(find(id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Disconnect a session", description = "Closes the session's connection with code 4001.")
+    @ApiResponse(responseCode = "204", description = "Disconnected")
+    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = Dto.Problem.class)))
+    public Response disconnect(@PathParam("id") String id) {
+        node.disconnect(find(id), DisconnectReason.DISCONNECTED);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send to one session", description = "Pushes the data to the session as a `direct` frame.")
+    @ApiResponse(responseCode = "202", description = "Queued for the session")
+    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = Dto.Problem.class)))
+    public Response send(@PathParam("id") String id, Dto.DataBody body) {
+        ClientSession session = find(id);
+        if (!node.push(session, Params.data(body))) {
+            throw gone(id);
+        }
+        return Response.accepted().build();
+    }
+
+    private ClientSession find(String id) {
+        return hub.session(id).filter(ClientSession::open).orElseThrow(() -> gone(id));
+    }
+
+    private static DuplexException gone(String id) {
+        String shown = id.length() > 40 ? id.substring(0, 40) + "…" : id;
+        return new DuplexException(ErrorCode.NOT_FOUND, "no open session '" + shown + "' on this node");
+    }
+
+    private static Dto.SessionInfo info(ClientSession s) {
+        return new Dto.SessionInfo(s.id(), s.user(), s.remote(), s.connectedAt(),
+                s.channels().stream().map(c -> c.value()).toList());
+    }
+}

@@ -1,0 +1,108 @@
+package io.duplex.server;
+
+import io.duplex.config.CommandLine;
+import io.duplex.config.ConfigLoader;
+import io.duplex.config.ConfigSource;
+import io.duplex.config.DuplexConfig;
+import io.duplex.config.Setting;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Duplex's WAR on an embedded Jetty 12.1 (ee10), deployed exactly as a standalone Jetty deploys it: a
+ * {@link WebAppContext} with annotation scanning, so the WAR's own initializers (Weld, Jersey, Jetty's
+ * Jakarta WebSocket) start it. Settings given here reach the application as servlet context parameters.
+ */
+public final class EmbeddedServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+    private final DuplexConfig config;
+
+    private EmbeddedServer(Server server, ServerConnector connector, DuplexConfig config) {
+        this.server = server;
+        this.connector = connector;
+        this.config = config;
+    }
+
+    /**
+     * Starts the WAR with these settings (keys as in {@link Setting#key()}, e.g. {@code port}), which take
+     * precedence over system properties, the environment and the config file.
+     */
+    public static EmbeddedServer start(Path war, Map<String, String> settings) throws Exception {
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        settings.forEach((key, value) -> {
+            Setting setting = Setting.byName(key);
+            if (setting == null) {
+                throw new IllegalArgumentException("unknown setting '" + key + "'");
+            }
+            flags.put(setting, value);
+        });
+        return start(war, new CommandLine(flags, false, false));
+    }
+
+    static EmbeddedServer start(Path war, CommandLine commandLine) throws Exception {
+        DuplexConfig config = ConfigLoader.load(ConfigSource.flags(commandLine.values()), ConfigSource.systemProperties(),
+                ConfigSource.environment(System.getenv()));
+        Logging.configure(config.logLevel());
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("duplex-http");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setWar(war.toString());
+        webapp.setThrowUnavailableOnStartupException(true);
+        // The WAR's jars need no scanning: its initializers are found by ServiceLoader, its own classes are
+        // scanned anyway, and scanning Swagger's and Jackson's jars would only slow the start.
+        webapp.setAttribute("org.eclipse.jetty.server.webapp.WebInfIncludeJarPattern", "^$");
+        commandLine.values().forEach((setting, value) -> webapp.setInitParameter(setting.property(), value));
+        server.setHandler(webapp);
+
+        server.setStopTimeout(config.shutdownTimeout().toMillis());
+        server.setStopAtShutdown(false);
+        server.start();
+        if (!webapp.isAvailable()) {
+            // Some failures (an Error in an initializer) leave the context unavailable without failing start().
+            Throwable cause = webapp.getUnavailableException();
+            server.stop();
+            throw new IllegalStateException("the application did not start"
+                    + (cause == null ? "; see the log above" : ": " + cause), cause);
+        }
+        return new EmbeddedServer(server, connector, config);
+    }
+
+    /** The port the server listens on (the one chosen when the configured port is 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The server's base URL, {@code http://host:port/}. */
+    public URI uri() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops gracefully: no new connections, sessions closed with 1001, requests in flight given shutdown.timeout. */
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,55 @@
+package io.duplex.server;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The embedded server's logging: everything (Duplex, Jetty through SLF4J, Weld, Jersey) goes through
+ * java.util.logging to standard output, one line per event. Libraries speak only at WARN and above:
+ * what an operator needs from a start is Duplex's own line, not each library's banner.
+ * A {@code -Djava.util.logging.config.file} given by the operator replaces all of this.
+ */
+final class Logging {
+    // Strong references: java.util.logging holds loggers weakly, and a collected logger forgets its level.
+    private static final String[] QUIET = {"org.eclipse.jetty", "org.jboss.weld", "org.glassfish", "io.swagger", "org.hibernate.validator"};
+    private static final Logger[] CONFIGURED = new Logger[QUIET.length + 1];
+
+    private Logging() {
+    }
+
+    static void configure(String duplexLevel) {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        Handler out = new ConsoleHandler() {
+            {
+                setOutputStream(System.out);
+            }
+        };
+        out.setFormatter(new LineFormatter());
+        out.setLevel(Level.ALL);
+        root.addHandler(out);
+        root.setLevel(Level.INFO);
+        for (int i = 0; i < QUIET.length; i++) {
+            CONFIGURED[i] = Logger.getLogger(QUIET[i]);
+            CONFIGURED[i].setLevel(Level.WARNING);
+        }
+        CONFIGURED[QUIET.length] = Logger.getLogger("io.duplex");
+        CONFIGURED[QUIET.length].setLevel(level(duplexLevel));
+    }
+
+    private static Level level(String name) {
+        return switch (name) {
+            case "error" -> Level.SEVERE;
+            case "warn" -> Level.WARNING;
+            case "debug" -> Level.FINE;
+            default -> Level.INFO;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package io.duplex.transport.ws;
+
+import io.duplex.config.DuplexConfig;
+import io.duplex.core.ClientSession;
+import io.duplex.core.ConnectionHandler;
+import io.duplex.core.Scheduler;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket door, {@code /ws}: one instance per connection, written only against {@code jakarta.websocket}.
+ * It passes frames to the {@link ConnectionHandler} and owns nothing but the link to its session.
+ */
+@ServerEndpoint(value = "/ws", configurator = EndpointConfigurator.class)
+public class DuplexEndpoint {
+    private static final Logger LOG = Logger.getLogger(DuplexEndpoint.class.getName());
+    // Binary frames are refused with an error frame; there is no reason to buffer big ones first.
+    private static final int MAX_BINARY_BYTES = 1024;
+
+    private final ConnectionHandler handler;
+    private final DuplexConfig config;
+    private final Scheduler scheduler;
+    private ClientSession session;
+
+    DuplexEndpoint(ConnectionHandler handler, DuplexConfig config, Scheduler scheduler) {
+        this.handler = handler;
+        this.config = config;
+        this.scheduler = scheduler;
+    }
+
+    @OnOpen
+    public void open(Session ws) {
+        ws.setMaxTextMessageBufferSize(config.frameMaxBytes());
+        ws.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
+        // The heartbeat closes silent clients first, with 4004; the container's idle timeout is only a backstop.
+        ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
+        session = handler.opened(new JakartaConnection(ws, scheduler.blocking()));
+    }
+
+    @OnMessage
+    public void text(String frame) {
+        handler.received(session, frame);
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer frame) {
+        handler.receivedBinary(session);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        handler.receivedPong(session);
+    }
+
+    @OnClose
+    public void close(Session ws, CloseReason reason) {
+        if (session != null) {
+            handler.closed(session, reason.getCloseCode().getCode());
+        }
+    }
+
+    @OnError
+    public void error(Session ws, Throwable failure) {
+        // Frames over the limit, broken protocol and dropped connections are the client's doing: the container
+        // closes the connection (1009, 1002, 1006) and @OnClose cleans up. Only a failure raised in our own
+        // code is worth a stack trace.
+        if (raisedByDuplex(failure)) {
+            LOG.log(Level.WARNING, "WebSocket error on " + session, failure);
+        } else {
+            LOG.log(Level.FINE, "{0}: {1}", new Object[] {session, failure.toString()});
+        }
+    }
+
+    private static boolean raisedByDuplex(Throwable failure) {
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            if (frame.getClassName().startsWith("io.duplex.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

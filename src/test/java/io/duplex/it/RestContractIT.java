@@ -1,0 +1,213 @@
+package io.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.duplex.testing.Rest;
+import io.duplex.testing.TestServer;
+import io.duplex.testing.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every REST endpoint of contract v1, its answers and its problem documents, through the JAX-RS client. */
+class RestContractIT {
+    private static TestServer server;
+    private static Rest rest;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("message.max.bytes", "1KiB", "frame.max.bytes", "4KiB", "history.page.max", "50");
+        rest = new Rest(server.api());
+    }
+
+    @AfterAll
+    static void stop() {
+        rest.close();
+        server.close();
+    }
+
+    @Test
+    void publishAnswers201WithPositionAndLocation() {
+        try (Response response = rest.post("channels/rest.pub/messages", "{\"data\":{\"price\":42}}")) {
+            assertEquals(201, response.getStatus());
+            JsonObject body = Rest.body(response);
+            assertEquals("rest.pub", body.getString("channel"));
+            assertFalse(body.getString("epoch").isEmpty());
+            assertEquals(1, body.getJsonNumber("offset").longValue());
+            assertTrue(response.getLocation().getPath().endsWith("/api/channels/rest.pub/messages/1"), response.getLocation()::toString);
+            JsonObject message = rest.getJson("channels/rest.pub/messages/1");
+            assertEquals(42, message.getJsonObject("data").getInt("price"));
+        }
+    }
+
+    @Test
+    void historyReturnsMessagesAfterSinceOldestFirst() {
+        IntStream.rangeClosed(1, 10).forEach(i -> rest.publish("rest.history", "{\"n\":" + i + "}"));
+        JsonObject page = rest.getJson("channels/rest.history/messages?since=6");
+        assertEquals("rest.history", page.getString("channel"));
+        assertEquals(10, page.getJsonNumber("offset").longValue());
+        List<Integer> offsets = page.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                .map(m -> m.getInt("offset")).toList();
+        assertEquals(List.of(7, 8, 9, 10), offsets);
+        JsonObject first = page.getJsonArray("messages").getJsonObject(0);
+        assertEquals(7, first.getJsonObject("data").getInt("n"));
+        Instant.parse(first.getString("time"));
+    }
+
+    @Test
+    void historyLimitTakesTheFirstAfterSinceOrTheNewestWithoutIt() {
+        IntStream.rangeClosed(1, 10).forEach(i -> rest.publish("rest.limit", "" + i));
+        assertEquals(List.of(3, 4), offsets(rest.getJson("channels/rest.limit/messages?since=2&limit=2")));
+        assertEquals(List.of(8, 9, 10), offsets(rest.getJson("channels/rest.limit/messages?limit=3")));
+        assertEquals(List.of(), offsets(rest.getJson("channels/rest.limit/messages?since=10")));
+    }
+
+    @Test
+    void historyOfAnUnknownChannelIsEmptyAtOffsetZero() {
+        JsonObject page = rest.getJson("channels/rest.nothing/messages");
+        assertEquals(0, page.getJsonNumber("offset").longValue());
+        assertTrue(page.getJsonArray("messages").isEmpty());
+    }
+
+    @Test
+    void badHistoryParametersAre400WithADetail() {
+        for (String query : List.of("since=abc", "since=-1", "limit=0", "limit=51", "limit=x")) {
+            try (Response response = rest.get("channels/rest.params/messages?" + query)) {
+                JsonObject problem = assertProblem(response, 400, "bad_request");
+                assertTrue(problem.getString("detail").contains(query.substring(0, query.indexOf('='))), problem::toString);
+            }
+        }
+    }
+
+    @Test
+    void aMessageNotInHistoryIs404() {
+        rest.publish("rest.one", "1");
+        try (Response response = rest.get("channels/rest.one/messages/2")) {
+            assertProblem(response, 404, "not_found");
+        }
+    }
+
+    @Test
+    void channelStateGivesEpochOffsetAndSubscribers() {
+        JsonObject published = rest.publish("rest.state", "1");
+        try (WsClient client = WsClient.connect(server.ws())) {
+            client.subscribe("rest.state");
+            JsonObject state = rest.getJson("channels/rest.state");
+            assertEquals("rest.state", state.getString("channel"));
+            assertEquals(published.getString("epoch"), state.getString("epoch"));
+            assertEquals(1, state.getJsonNumber("offset").longValue());
+            assertEquals(1, state.getInt("subscribers"));
+        }
+    }
+
+    @Test
+    void channelListHasPublishedAndSubscribedChannels() {
+        rest.publish("rest.list.published", "1");
+        try (WsClient client = WsClient.connect(server.ws())) {
+            client.subscribe("rest.list.subscribed");
+            List<JsonObject> channels = rest.getJson("channels").getJsonArray("channels").getValuesAs(JsonObject.class);
+            JsonObject published = channels.stream().filter(c -> c.getString("channel").equals("rest.list.published")).findFirst().orElseThrow();
+            JsonObject subscribed = channels.stream().filter(c -> c.getString("channel").equals("rest.list.subscribed")).findFirst().orElseThrow();
+            assertEquals(1, published.getJsonNumber("offset").longValue());
+            assertEquals(0, published.getInt("subscribers"));
+            assertEquals(0, subscribed.getJsonNumber("offset").longValue());
+            assertEquals(1, subscribed.getInt("subscribers"));
+        }
+    }
+
+    @Test
+    void presenceListsSessionsWithTheirUser() {
+        try (WsClient client = WsClient.connect(server.ws())) {
+            client.subscribe("rest.presence");
+            JsonObject presence = rest.getJson("channels/rest.presence/presence");
+            assertEquals("rest.presence", presence.getString("channel"));
+            JsonObject member = presence.getJsonArray("sessions").getJsonObject(0);
+            assertEquals(client.sessionId(), member.getString("session"));
+            assertTrue(member.containsKey("user") && member.isNull("user"), "anonymous sessions have user null");
+        }
+    }
+
+    @Test
+    void invalidChannelNamesAre400InvalidChannel() {
+        try (Response response = rest.post("channels/has space/messages", "{\"data\":1}")) {
+            JsonObject problem = assertProblem(response, 400, "invalid_channel");
+            assertTrue(problem.getString("instance").startsWith("/api/channels/"), problem::toString);
+        }
+        try (Response response = rest.get("channels/" + "x".repeat(256))) {
+            assertProblem(response, 400, "invalid_channel");
+        }
+    }
+
+    @Test
+    void channelNamesWithReservedCharactersWorkPercentEncoded() {
+        JsonObject published = rest.publish("user%2342", "1");
+        assertEquals("user#42", published.getString("channel"));
+        assertEquals(1, rest.getJson("channels/user%2342").getJsonNumber("offset").longValue());
+    }
+
+    @Test
+    void bodiesThatAreNotTheDocumentAre400() {
+        for (String body : List.of("{\"data\":", "[]", "{\"dat\":1}", "{\"data\":null}", "")) {
+            try (Response response = rest.post("channels/rest.bad/messages", body)) {
+                assertProblem(response, 400, "bad_request");
+            }
+        }
+        try (Response response = rest.target("channels/rest.bad/messages").request()
+                .post(Entity.entity("data=1", MediaType.APPLICATION_FORM_URLENCODED))) {
+            assertProblem(response, 415, "bad_request");
+        }
+    }
+
+    @Test
+    void dataOverTheLimitIs413AndBodiesOverTheFrameLimitToo() {
+        try (Response response = rest.post("channels/rest.large/messages", "{\"data\":\"" + "x".repeat(1100) + "\"}")) {
+            assertProblem(response, 413, "too_large");
+        }
+        try (Response response = rest.post("channels/rest.large/messages", "{\"data\":\"" + "x".repeat(5000) + "\"}")) {
+            assertProblem(response, 413, "too_large");
+        }
+        assertEquals(0, rest.getJson("channels/rest.large").getJsonNumber("offset").longValue());
+    }
+
+    @Test
+    void unknownPathsAre404AndWrongMethods405AsProblems() {
+        try (Response response = rest.get("no/such/thing")) {
+            assertProblem(response, 404, "not_found");
+        }
+        try (Response response = rest.delete("channels")) {
+            assertProblem(response, 405, "bad_request");
+            assertTrue(response.getAllowedMethods().contains("GET"));
+        }
+    }
+
+    @Test
+    void healthIsUpWithTheEngine() {
+        JsonObject health = rest.getJson("health");
+        assertEquals("up", health.getString("status"));
+        assertEquals("memory", health.getString("engine"));
+    }
+
+    static JsonObject assertProblem(Response response, int status, String code) {
+        assertEquals(status, response.getStatus());
+        assertEquals("application/problem+json", response.getMediaType().toString());
+        JsonObject problem = Rest.body(response);
+        assertEquals(status, problem.getInt("status"), problem::toString);
+        assertEquals(code, problem.getString("code"), problem::toString);
+        assertFalse(problem.getString("detail").isBlank(), problem::toString);
+        assertFalse(problem.getString("title").isBlank(), problem::toString);
+        return problem;
+    }
+
+    private static List<Integer> offsets(JsonObject page) {
+        return page.getJsonArray("messages").getValuesAs(JsonObject.class).stream().map(m -> m.getInt("offset")).toList();
+    }
+}
