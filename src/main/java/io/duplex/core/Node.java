@@ -105,8 +105,9 @@ public class Node {
         if (session.markClosed(reason)) {
             release(session);
             session.connection().close(reason);
-            LOG.log(reason == DisconnectReason.TOO_SLOW ? Level.INFO : Level.FINE, "{0} from {1} disconnected: {2} {3}",
-                    new Object[] {session, session.remote(), reason.code(), reason.reason()});
+            // A slow client is worth an operator's attention; the other reasons are routine.
+            Level level = reason == DisconnectReason.TOO_SLOW ? Level.INFO : Level.FINE;
+            LOG.log(level, () -> session + " from " + session.remote() + " disconnected: " + reason.code() + " " + reason.reason());
         }
     }
 
@@ -115,7 +116,7 @@ public class Node {
         DisconnectReason reason = DisconnectReason.ofCode(code);
         if (session.markClosed(reason)) {
             release(session);
-            LOG.log(Level.FINE, "{0} from {1} closed: {2}", new Object[] {session, session.remote(), code});
+            LOG.log(Level.FINE, () -> session + " from " + session.remote() + " closed: " + code);
         }
     }
 

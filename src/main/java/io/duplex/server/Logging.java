@@ -1,9 +1,10 @@
 package io.duplex.server;
 
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
  * The embedded server's logging: everything (Duplex, Jetty through SLF4J, Weld, Jersey) goes through
@@ -27,12 +28,19 @@ final class Logging {
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        Handler out = new ConsoleHandler() {
-            {
-                setOutputStream(System.out);
+        // A StreamHandler on System.out (a ConsoleHandler redirected there would close System.err).
+        Handler out = new StreamHandler(System.out, new LineFormatter()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+
+            @Override
+            public synchronized void close() {
+                flush();
             }
         };
-        out.setFormatter(new LineFormatter());
         out.setLevel(Level.ALL);
         root.addHandler(out);
         root.setLevel(Level.INFO);

@@ -1,0 +1,53 @@
+package io.duplex.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.duplex.testing.RawWebSocket;
+import io.duplex.testing.TestServer;
+import io.duplex.testing.WsClient;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The server pings quiet clients and closes dead ones; a connection that never says connect is closed too. */
+class HeartbeatIT {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("heartbeat.interval", "300ms", "heartbeat.timeout", "300ms", "connect.timeout", "500ms");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aClientThatAnswersNoPingIsClosedWith4004() throws Exception {
+        try (RawWebSocket dead = RawWebSocket.open(server.ws())) {
+            dead.sendText("{\"id\":1,\"type\":\"connect\"}");
+            assertEquals(RawWebSocket.TEXT, dead.readFrame().opcode());
+            assertEquals(RawWebSocket.PING, dead.readFrame().opcode(), "a quiet client is pinged");
+            assertEquals(4004, dead.readUntil(RawWebSocket.CLOSE).closeCode());
+        }
+    }
+
+    @Test
+    void aClientThatAnswersPingsStaysConnected() {
+        try (WsClient alive = WsClient.connect(server.ws())) {
+            // Several heartbeat periods; the Tyrus client answers pings with pongs by itself.
+            await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4)).until(alive::isOpen);
+            assertEquals("pong", alive.request("{\"type\":\"ping\"}").getString("type"));
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverSendsConnectIsClosedWith1008() throws Exception {
+        try (RawWebSocket silent = RawWebSocket.open(server.ws())) {
+            assertEquals(1008, silent.readUntil(RawWebSocket.CLOSE).closeCode());
+        }
+    }
+}

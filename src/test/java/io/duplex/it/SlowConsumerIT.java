@@ -1,0 +1,82 @@
+package io.duplex.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.duplex.testing.RawWebSocket;
+import io.duplex.testing.Rest;
+import io.duplex.testing.TestServer;
+import io.duplex.testing.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** One client that stops reading is disconnected with 4002, alone; the publisher and the others never wait for it. */
+class SlowConsumerIT {
+    private static final String PAYLOAD = "\"" + "x".repeat(10_000) + "\"";
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedAloneWhenItsQueueOverflows() throws Exception {
+        // Room for a burst of 200 messages: a client that reads keeps up; one that reads nothing overflows.
+        try (TestServer server = TestServer.start("outbound.queue.messages", "200", "outbound.queue.bytes", "2MiB",
+                "outbound.send.timeout", "1h");
+                Rest rest = new Rest(server.api());
+                WsClient fast = WsClient.connect(server.ws());
+                WsClient publisher = WsClient.connect(server.ws());
+                RawWebSocket slow = RawWebSocket.openWithReceiveBuffer(server.ws(), 4096)) {
+            fast.subscribe("slow.channel");
+            slow.sendText("{\"id\":1,\"type\":\"connect\"}");
+            String slowId = slow.readFrame().text().replaceAll(".*\"session\":\"([^\"]+)\".*", "$1");
+            slow.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"slow.channel\"}");
+            slow.readFrame();
+            // From here on the slow client reads nothing.
+
+            int count = 1000;
+            for (int i = 0; i < count; i++) {
+                publisher.send("{\"id\":" + (10 + i) + ",\"type\":\"publish\",\"channel\":\"slow.channel\",\"data\":" + PAYLOAD + "}");
+            }
+            publisher.awaitFrame(f -> f.getInt("id", -1) == 10 + count - 1);
+
+            List<JsonObject> received = fast.awaitMessages("slow.channel", count);
+            assertEquals(LongStream.rangeClosed(1, count).boxed().toList(), RecoveryIT.offsets(received));
+            await().atMost(WsClient.TIMEOUT).until(() -> {
+                try (Response response = rest.get("sessions/" + slowId)) {
+                    return response.getStatus() == 404;
+                }
+            });
+            assertEquals(1, rest.getJson("channels/slow.channel").getInt("subscribers"), "only the fast client is left");
+
+            // Once it reads again, what it finds after the data it was sent is a close with 4002.
+            assertEquals(4002, slow.readUntil(RawWebSocket.CLOSE).closeCode());
+        }
+    }
+
+    @Test
+    void aSendThatStallsLongerThanTheSendTimeoutDisconnectsWith4002() throws Exception {
+        // Queue bounds too large to overflow here: only the stalled send can give the slow client away.
+        try (TestServer server = TestServer.start("outbound.send.timeout", "500ms", "outbound.queue.messages", "1000000",
+                "outbound.queue.bytes", "1GiB");
+                Rest rest = new Rest(server.api());
+                WsClient publisher = WsClient.connect(server.ws());
+                RawWebSocket slow = RawWebSocket.openWithReceiveBuffer(server.ws(), 4096)) {
+            slow.sendText("{\"id\":1,\"type\":\"connect\"}");
+            String slowId = slow.readFrame().text().replaceAll(".*\"session\":\"([^\"]+)\".*", "$1");
+            slow.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"stall.channel\"}");
+            slow.readFrame();
+            int count = 1000;
+            for (int i = 0; i < count; i++) {
+                publisher.send("{\"id\":" + (10 + i) + ",\"type\":\"publish\",\"channel\":\"stall.channel\",\"data\":" + PAYLOAD + "}");
+            }
+            publisher.awaitFrame(f -> f.getInt("id", -1) == 10 + count - 1);
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                try (Response response = rest.get("sessions/" + slowId)) {
+                    return response.getStatus() == 404;
+                }
+            });
+            assertEquals(4002, slow.readUntil(RawWebSocket.CLOSE).closeCode());
+        }
+    }
+}
