@@ -40,6 +40,9 @@ public record CommandLine(Map<Setting, String> values, boolean help, boolean ver
             Setting setting = arg.startsWith("--") ? Setting.byName(name) : null;
             if (setting == null || !setting.flag().equals(name)) {
                 problems.add("unknown option '" + name + "'");
+                if (value == null && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    i++; // its value: one mistake, one message
+                }
                 continue;
             }
             if (value == null) {

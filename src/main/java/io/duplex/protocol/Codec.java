@@ -33,6 +33,9 @@ public final class Codec {
                     + ", column " + e.getLocation().getColumnNumber());
         } catch (JsonException e) {
             throw new FrameException(null, ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Parsson's own limits (nesting deeper than 1000, numbers too large) raise plain RuntimeExceptions.
+            throw new FrameException(null, ErrorCode.BAD_REQUEST, "JSON not accepted: " + e.getMessage());
         }
         if (!(value instanceof JsonObject object)) {
             throw new FrameException(null, ErrorCode.BAD_REQUEST, "a frame must be a JSON object, not " + describe(value));

@@ -1,0 +1,70 @@
+package io.duplex.broker.memory;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.duplex.broker.Broker;
+import io.duplex.broker.BrokerContract;
+import io.duplex.broker.Presence;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MemoryBrokerTest extends BrokerContract {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final MutableClock clock = new MutableClock();
+
+    @Override
+    protected Broker create(int historySize, Duration ttl) {
+        return new MemoryBroker(historySize, ttl, clock, scheduler);
+    }
+
+    @Override
+    protected Presence presence() {
+        return new MemoryPresence();
+    }
+
+    @Override
+    protected void advance(Duration duration) {
+        clock.now = clock.now.plus(duration);
+    }
+
+    @AfterEach
+    void stopScheduler() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void everyStartIsANewEpoch() {
+        Broker first = create(10, Duration.ofMinutes(1));
+        Broker second = create(10, Duration.ofMinutes(1));
+        assertNotEquals(first.position(NEWS).epoch(), second.position(NEWS).epoch());
+        first.close();
+        second.close();
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

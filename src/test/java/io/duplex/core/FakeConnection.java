@@ -1,0 +1,59 @@
+package io.duplex.core;
+
+import io.duplex.error.DisconnectReason;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** A connection that records what is sent; completes sends at once or when the test says so. */
+final class FakeConnection implements Connection {
+    final List<String> sent = new CopyOnWriteArrayList<>();
+    final Queue<Consumer<Throwable>> pending = new ArrayDeque<>();
+    final boolean completeAtOnce;
+    int outstanding;
+    int mostOutstanding;
+    DisconnectReason closedWith;
+
+    FakeConnection(boolean completeAtOnce) {
+        this.completeAtOnce = completeAtOnce;
+    }
+
+    @Override
+    public synchronized void send(String text, Consumer<Throwable> done) {
+        sent.add(text);
+        outstanding++;
+        mostOutstanding = Math.max(mostOutstanding, outstanding);
+        if (completeAtOnce) {
+            outstanding--;
+            done.accept(null);
+        } else {
+            pending.add(done);
+        }
+    }
+
+    /** Completes the oldest outstanding send. */
+    void complete(Throwable failure) {
+        Consumer<Throwable> done;
+        synchronized (this) {
+            done = pending.remove();
+            outstanding--;
+        }
+        done.accept(failure);
+    }
+
+    @Override
+    public void ping() {
+    }
+
+    @Override
+    public void close(DisconnectReason reason) {
+        closedWith = reason;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "127.0.0.1:1";
+    }
+}

@@ -1,0 +1,215 @@
+// Protocol v1 contract, checked from outside the JVM with Node's strict `ws` client and fetch.
+// Run by NodeContractIT against a live node: DUPLEX_URL=http://127.0.0.1:PORT/ node --test
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+
+const base = process.env.DUPLEX_URL;
+if (!base) throw new Error('DUPLEX_URL is not set');
+const wsUrl = base.replace(/^http/, 'ws') + 'ws';
+const api = (path) => new URL('api/' + path, base);
+const TIMEOUT = 10_000;
+
+const opened = [];
+// A failed test must not leave a socket open: it would keep the test process alive.
+after(() => opened.forEach((client) => client.ws.terminate()));
+
+class Client {
+  static async open() {
+    const client = new Client();
+    opened.push(client);
+    await client.ready;
+    return client;
+  }
+
+  constructor() {
+    this.frames = [];
+    this.waiters = [];
+    this.nextId = 1;
+    this.ws = new WebSocket(wsUrl);
+    this.ws.on('upgrade', (response) => { this.handshake = response; });
+    this.ws.on('message', (data, binary) => {
+      assert.equal(binary, false, 'the server sends text frames only');
+      this.frames.push(JSON.parse(String(data)));
+      this.waiters = this.waiters.filter((w) => !w());
+    });
+    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    this.ready = new Promise((resolve, reject) => { this.ws.on('open', resolve); this.ws.on('error', reject); });
+  }
+
+  next(match) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.frames.find(match);
+        if (found) { clearTimeout(timer); resolve(found); return true; }
+        return false;
+      };
+      const timer = setTimeout(() => reject(new Error('no matching frame; got ' + JSON.stringify(this.frames))), TIMEOUT);
+      if (!check()) this.waiters.push(check);
+    });
+  }
+
+  request(command) {
+    const id = this.nextId++;
+    this.ws.send(JSON.stringify({ id, ...command }));
+    return this.next((f) => f.id === id);
+  }
+
+  async connect() {
+    const reply = await this.request({ type: 'connect' });
+    this.session = reply.session;
+    return reply;
+  }
+
+  messages(channel) {
+    return this.frames.filter((f) => f.type === 'message' && f.channel === channel);
+  }
+
+  async awaitMessages(channel, count) {
+    await this.next(() => this.messages(channel).length >= count);
+    return this.messages(channel);
+  }
+
+  close() { this.ws.close(); }
+}
+
+async function publish(channel, data) {
+  const response = await fetch(api(`channels/${encodeURIComponent(channel)}/messages`), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }),
+  });
+  assert.equal(response.status, 201);
+  return response.json();
+}
+
+const unique = (name) => `node.${name}.${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+
+test('the handshake carries exactly one Upgrade and one Connection header', async () => {
+  const client = await Client.open();
+  const names = client.handshake.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());
+  assert.equal(client.handshake.statusCode, 101);
+  assert.equal(names.filter((h) => h === 'upgrade').length, 1);
+  assert.equal(names.filter((h) => h === 'connection').length, 1);
+  client.close();
+});
+
+test('connect answers connected with a session id and version 1', async () => {
+  const client = await Client.open();
+  const reply = await client.connect();
+  assert.deepEqual(Object.keys(reply).sort(), ['id', 'session', 'type', 'version']);
+  assert.equal(reply.type, 'connected');
+  assert.equal(reply.version, '1');
+  assert.match(reply.session, /^[A-Za-z0-9_-]+$/);
+  client.close();
+});
+
+test('a message published over REST is pushed to subscribers exactly as specified', async () => {
+  const channel = unique('push');
+  const client = await Client.open();
+  await client.connect();
+  const subscribed = await client.request({ type: 'subscribe', channel });
+  assert.deepEqual(Object.keys(subscribed).sort(), ['channel', 'epoch', 'id', 'offset', 'type']);
+  assert.equal(subscribed.offset, 0);
+  const published = await publish(channel, { price: 42, tags: ['a', 'b'] });
+  assert.deepEqual(published, { channel, epoch: subscribed.epoch, offset: 1 });
+  const [message] = await client.awaitMessages(channel, 1);
+  assert.deepEqual(message, { type: 'message', channel, offset: 1, data: { price: 42, tags: ['a', 'b'] } });
+  client.close();
+});
+
+test('publish over WebSocket answers published and reaches other subscribers', async () => {
+  const channel = unique('wspub');
+  const subscriber = await Client.open();
+  const publisher = await Client.open();
+  await subscriber.connect();
+  await publisher.connect();
+  await subscriber.request({ type: 'subscribe', channel });
+  const reply = await publisher.request({ type: 'publish', channel, data: 'hello' });
+  assert.equal(reply.type, 'published');
+  assert.equal(reply.channel, channel);
+  assert.equal(reply.offset, 1);
+  assert.equal(typeof reply.epoch, 'string');
+  const [message] = await subscriber.awaitMessages(channel, 1);
+  assert.equal(message.data, 'hello');
+  subscriber.close();
+  publisher.close();
+});
+
+test('a reconnecting client recovers exactly the messages it missed', async () => {
+  const channel = unique('recover');
+  const first = await Client.open();
+  await first.connect();
+  const { epoch } = await first.request({ type: 'subscribe', channel });
+  await publish(channel, 1);
+  await first.awaitMessages(channel, 1);
+  first.close();
+  await publish(channel, 2);
+  await publish(channel, 3);
+  const again = await Client.open();
+  await again.connect();
+  const reply = await again.request({ type: 'subscribe', channel, since: { epoch, offset: 1 } });
+  assert.equal(reply.recovered, true);
+  assert.equal(reply.offset, 3);
+  await publish(channel, 4);
+  const messages = await again.awaitMessages(channel, 3);
+  assert.deepEqual(messages.map((m) => m.offset), [2, 3, 4]);
+  assert.deepEqual(messages.map((m) => m.data), [2, 3, 4]);
+  const wrong = await again.request({ type: 'subscribe', channel: channel + '.x', since: { epoch: 'other', offset: 0 } });
+  assert.equal(wrong.recovered, false);
+  again.close();
+});
+
+test('unsubscribe and presence answer as specified', async () => {
+  const channel = unique('presence');
+  const client = await Client.open();
+  await client.connect();
+  await client.request({ type: 'subscribe', channel });
+  const presence = await client.request({ type: 'presence', channel });
+  assert.deepEqual(presence.sessions, [{ session: client.session, user: null }]);
+  const rest = await (await fetch(api(`channels/${channel}/presence`))).json();
+  assert.deepEqual(rest, { channel, sessions: [{ session: client.session, user: null }] });
+  assert.deepEqual(await client.request({ type: 'unsubscribe', channel }), { id: 4, type: 'unsubscribed', channel });
+  const again = await client.request({ type: 'unsubscribe', channel });
+  assert.equal(again.code, 'not_subscribed');
+  assert.deepEqual(await client.request({ type: 'ping' }), { id: 6, type: 'pong' });
+  client.close();
+});
+
+test('bad input gets error frames with stable codes and the connection lives', async () => {
+  const client = await Client.open();
+  const early = await client.request({ type: 'presence', channel: 'x' });
+  assert.equal(early.code, 'not_connected');
+  await client.connect();
+  client.ws.send('not json');
+  const malformed = await client.next((f) => f.type === 'error' && f.id === null);
+  assert.equal(malformed.code, 'bad_request');
+  assert.equal(typeof malformed.message, 'string');
+  assert.equal((await client.request({ type: 'fly' })).code, 'unknown_command');
+  assert.equal((await client.request({ type: 'subscribe', channel: 'no spaces' })).code, 'invalid_channel');
+  assert.equal((await client.request({ type: 'subscribe' })).code, 'bad_request');
+  assert.equal((await client.request({ type: 'ping' })).type, 'pong');
+  client.close();
+});
+
+test('REST pushes to one session and disconnects it with 4001', async () => {
+  const client = await Client.open();
+  await client.connect();
+  const pushed = await fetch(api(`sessions/${client.session}/messages`), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { hi: 1 } }),
+  });
+  assert.equal(pushed.status, 202);
+  assert.deepEqual(await client.next((f) => f.type === 'direct'), { type: 'direct', data: { hi: 1 } });
+  const session = await (await fetch(api(`sessions/${client.session}`))).json();
+  assert.equal(session.session, client.session);
+  const deleted = await fetch(api(`sessions/${client.session}`), { method: 'DELETE' });
+  assert.equal(deleted.status, 204);
+  assert.equal((await client.closed).code, 4001);
+});
+
+test('REST errors are problem+json documents', async () => {
+  const response = await fetch(api('channels/bad%20name'));
+  assert.equal(response.status, 400);
+  assert.equal(response.headers.get('content-type'), 'application/problem+json');
+  const problem = await response.json();
+  assert.equal(problem.code, 'invalid_channel');
+  assert.equal(problem.status, 400);
+});
