@@ -4,12 +4,13 @@ import io.duplex.error.DisconnectReason;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.function.Consumer;
 
 /** A connection that records what is sent; completes sends at once or when the test says so. */
 final class FakeConnection implements Connection {
-    final List<String> sent = new CopyOnWriteArrayList<>();
+    final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final Queue<Consumer<Throwable>> pending = new ArrayDeque<>();
     final boolean completeAtOnce;
     int outstanding;

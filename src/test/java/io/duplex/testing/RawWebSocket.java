@@ -156,6 +156,11 @@ public final class RawWebSocket implements AutoCloseable {
         return in;
     }
 
+    /** How long a read may block before it fails. */
+    public void setReadTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

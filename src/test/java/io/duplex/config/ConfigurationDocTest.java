@@ -1,0 +1,19 @@
+package io.duplex.config;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** docs/configuration.md lists exactly the settings the code has, with their defaults. */
+class ConfigurationDocTest {
+
+    @Test
+    void theConfigurationPageHasTheCurrentSettingsTable() throws IOException {
+        String page = Files.readString(Path.of("docs/configuration.md"));
+        String table = SettingsTable.markdown();
+        assertTrue(page.contains(table), "docs/configuration.md is out of date; replace its table with:\n\n" + table);
+    }
+}
