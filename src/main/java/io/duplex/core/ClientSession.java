@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * One connected client: who it is, what it is subscribed to, and its outbound queue. Its state changes
@@ -27,14 +28,29 @@ public final class ClientSession {
     private volatile long lastReceivedNanos;
     private volatile boolean pinged;
 
-    ClientSession(String id, Connection connection, Instant connectedAt, int maxMessages, long maxBytes, Outbox.Listener listener) {
+    /**
+     * @param disconnect how the session asks to be disconnected when its outbox overflows (4002) or its
+     *                   connection fails
+     */
+    ClientSession(String id, Connection connection, Instant connectedAt, int maxMessages, long maxBytes,
+            BiConsumer<ClientSession, DisconnectReason> disconnect) {
         this.id = id;
         this.connection = connection;
         this.remote = connection.remoteAddress();
         this.connectedAt = connectedAt;
         this.openedNanos = System.nanoTime();
         this.lastReceivedNanos = openedNanos;
-        this.outbox = new Outbox(connection, maxMessages, maxBytes, listener);
+        this.outbox = new Outbox(connection, maxMessages, maxBytes, new Outbox.Listener() {
+            @Override
+            public void overflowed() {
+                disconnect.accept(ClientSession.this, DisconnectReason.TOO_SLOW);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                disconnect.accept(ClientSession.this, DisconnectReason.CLIENT_CLOSED);
+            }
+        });
     }
 
     /** The session id: random, URL-safe, unguessable. */

@@ -66,20 +66,8 @@ public class Node {
 
     /** Registers a new connection; it must send {@code connect} before anything else. */
     public ClientSession open(Connection connection) {
-        ClientSession[] holder = new ClientSession[1];
         ClientSession session = new ClientSession(newSessionId(), connection, clock.instant(),
-                config.outboundQueueMessages(), config.outboundQueueBytes(), new Outbox.Listener() {
-                    @Override
-                    public void overflowed() {
-                        disconnect(holder[0], DisconnectReason.TOO_SLOW);
-                    }
-
-                    @Override
-                    public void failed(Throwable cause) {
-                        disconnect(holder[0], DisconnectReason.CLIENT_CLOSED);
-                    }
-                });
-        holder[0] = session;
+                config.outboundQueueMessages(), config.outboundQueueBytes(), this::disconnect);
         if (stopping) {
             connection.close(DisconnectReason.GOING_AWAY);
             session.markClosed(DisconnectReason.GOING_AWAY);
