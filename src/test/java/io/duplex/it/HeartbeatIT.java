@@ -4,30 +4,20 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.duplex.testing.RawWebSocket;
-import io.duplex.testing.TestServer;
+import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The server pings quiet clients and closes dead ones; a connection that never says connect is closed too. */
 class HeartbeatIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("heartbeat.interval", "300ms", "heartbeat.timeout", "300ms", "connect.timeout", "500ms");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("heartbeat.interval", "300ms", "heartbeat.timeout", "300ms", "connect.timeout", "500ms");
 
     @Test
     void aClientThatAnswersNoPingIsClosedWith4004() throws Exception {
-        try (RawWebSocket dead = RawWebSocket.open(server.ws())) {
+        try (RawWebSocket dead = RawWebSocket.open(node.ws())) {
             dead.sendText("{\"id\":1,\"type\":\"connect\"}");
             assertEquals(RawWebSocket.TEXT, dead.readFrame().opcode());
             assertEquals(RawWebSocket.PING, dead.readFrame().opcode(), "a quiet client is pinged");
@@ -37,7 +27,7 @@ class HeartbeatIT {
 
     @Test
     void aClientThatAnswersPingsStaysConnected() {
-        try (WsClient alive = WsClient.connect(server.ws())) {
+        try (WsClient alive = node.connect()) {
             // Several heartbeat periods; the Tyrus client answers pings with pongs by itself.
             await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4)).until(alive::isOpen);
             assertEquals("pong", alive.request("{\"type\":\"ping\"}").getString("type"));
@@ -46,7 +36,7 @@ class HeartbeatIT {
 
     @Test
     void aConnectionThatNeverSendsConnectIsClosedWith1008() throws Exception {
-        try (RawWebSocket silent = RawWebSocket.open(server.ws())) {
+        try (RawWebSocket silent = RawWebSocket.open(node.ws())) {
             assertEquals(1008, silent.readUntil(RawWebSocket.CLOSE).closeCode());
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.Rest;
+import io.duplex.testing.RunningNode;
 import io.duplex.testing.TestServer;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -17,42 +18,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client that reconnects with its last {epoch, offset} gets exactly what it missed, then live messages. */
 class RecoveryIT {
-    private static TestServer server;
-    private static Rest rest;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("history.size", "1000");
-        rest = new Rest(server.api());
-    }
-
-    @AfterAll
-    static void stop() {
-        rest.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("history.size", "1000");
 
     @Test
     void reconnectingWithSinceGetsExactlyTheMissedMessagesThenLiveOnes() {
         String epoch;
-        try (WsClient first = WsClient.connect(server.ws())) {
+        try (WsClient first = node.connect()) {
             epoch = first.subscribe("recover.basic").getString("epoch");
-            LongStream.rangeClosed(1, 3).forEach(i -> rest.publish("recover.basic", "{\"n\":" + i + "}"));
+            LongStream.rangeClosed(1, 3).forEach(i -> node.rest().publish("recover.basic", "{\"n\":" + i + "}"));
             assertEquals(List.of(1L, 2L, 3L), offsets(first.awaitMessages("recover.basic", 3)));
         }
-        LongStream.rangeClosed(4, 6).forEach(i -> rest.publish("recover.basic", "{\"n\":" + i + "}"));
+        LongStream.rangeClosed(4, 6).forEach(i -> node.rest().publish("recover.basic", "{\"n\":" + i + "}"));
 
-        try (WsClient again = WsClient.connect(server.ws())) {
+        try (WsClient again = node.connect()) {
             JsonObject reply = again.subscribe("recover.basic", epoch, 3);
             assertTrue(reply.getBoolean("recovered"), reply::toString);
             assertEquals(6, reply.getJsonNumber("offset").longValue());
-            rest.publish("recover.basic", "{\"n\":7}");
+            node.rest().publish("recover.basic", "{\"n\":7}");
             List<JsonObject> messages = again.awaitMessages("recover.basic", 4);
             assertEquals(List.of(4L, 5L, 6L, 7L), offsets(messages));
             assertEquals(4, messages.get(0).getJsonObject("data").getInt("n"));
@@ -69,13 +57,13 @@ class RecoveryIT {
         AtomicBoolean failed = new AtomicBoolean();
         List<WsClient> subscribers = new ArrayList<>();
         List<Long> sinces = new ArrayList<>();
-        try (WsClient wsPublisher = WsClient.connect(server.ws())) {
+        try (WsClient wsPublisher = node.connect()) {
             String epoch = wsPublisher.subscribe(channel).getString("epoch");
             List<Future<?>> publishers = new ArrayList<>();
             for (int p = 0; p < 2; p++) {
                 publishers.add(pool.submit(() -> {
                     for (int i = 0; i < perPublisher && !failed.get(); i++) {
-                        rest.publish(channel, "{\"rest\":" + i + "}");
+                        node.rest().publish(channel, "{\"rest\":" + i + "}");
                     }
                 }));
             }
@@ -87,9 +75,9 @@ class RecoveryIT {
             }));
             // Subscribers join while the publishers run, each asking to recover from a little behind the head.
             for (int s = 0; s < 12; s++) {
-                long head = rest.getJson("channels/" + channel).getJsonNumber("offset").longValue();
+                long head = node.rest().getJson("channels/" + channel).getJsonNumber("offset").longValue();
                 long since = Math.max(0, head - 3 * s);
-                WsClient subscriber = WsClient.connect(server.ws());
+                WsClient subscriber = node.connect();
                 JsonObject reply = subscriber.subscribe(channel, epoch, since);
                 assertTrue(reply.getBoolean("recovered"), reply::toString);
                 subscribers.add(subscriber);
@@ -115,31 +103,31 @@ class RecoveryIT {
 
     @Test
     void aDifferentEpochIsNotRecoveredAndNothingOldIsSent() {
-        rest.publish("recover.epoch", "1");
-        try (WsClient client = WsClient.connect(server.ws())) {
+        node.rest().publish("recover.epoch", "1");
+        try (WsClient client = node.connect()) {
             JsonObject reply = client.subscribe("recover.epoch", "not-this-history", 0);
             assertFalse(reply.getBoolean("recovered"));
             assertEquals(1, reply.getJsonNumber("offset").longValue());
-            rest.publish("recover.epoch", "2");
+            node.rest().publish("recover.epoch", "2");
             assertEquals(List.of(2L), offsets(client.awaitMessages("recover.epoch", 1)));
         }
     }
 
     @Test
     void anOffsetAheadOfTheChannelIsNotRecovered() {
-        JsonObject published = rest.publish("recover.ahead", "1");
-        try (WsClient client = WsClient.connect(server.ws())) {
+        JsonObject published = node.rest().publish("recover.ahead", "1");
+        try (WsClient client = node.connect()) {
             assertFalse(client.subscribe("recover.ahead", published.getString("epoch"), 99).getBoolean("recovered"));
         }
     }
 
     @Test
     void sinceAtTheLatestOffsetIsRecoveredWithNothingToSend() {
-        JsonObject published = rest.publish("recover.latest", "1");
-        try (WsClient client = WsClient.connect(server.ws())) {
+        JsonObject published = node.rest().publish("recover.latest", "1");
+        try (WsClient client = node.connect()) {
             JsonObject reply = client.subscribe("recover.latest", published.getString("epoch"), 1);
             assertTrue(reply.getBoolean("recovered"));
-            rest.publish("recover.latest", "2");
+            node.rest().publish("recover.latest", "2");
             assertEquals(List.of(2L), offsets(client.awaitMessages("recover.latest", 1)));
         }
     }

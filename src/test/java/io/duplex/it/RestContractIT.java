@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.Rest;
-import io.duplex.testing.TestServer;
+import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.client.Entity;
@@ -14,45 +14,32 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every REST endpoint of contract v1, its answers and its problem documents, through the JAX-RS client. */
 class RestContractIT {
-    private static TestServer server;
-    private static Rest rest;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("message.max.bytes", "1KiB", "frame.max.bytes", "4KiB", "history.page.max", "50");
-        rest = new Rest(server.api());
-    }
-
-    @AfterAll
-    static void stop() {
-        rest.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("message.max.bytes", "1KiB", "frame.max.bytes", "4KiB", "history.page.max", "50");
 
     @Test
     void publishAnswers201WithPositionAndLocation() {
-        try (Response response = rest.post("channels/rest.pub/messages", "{\"data\":{\"price\":42}}")) {
+        try (Response response = node.rest().post("channels/rest.pub/messages", "{\"data\":{\"price\":42}}")) {
             assertEquals(201, response.getStatus());
             JsonObject body = Rest.body(response);
             assertEquals("rest.pub", body.getString("channel"));
             assertFalse(body.getString("epoch").isEmpty());
             assertEquals(1, body.getJsonNumber("offset").longValue());
             assertTrue(response.getLocation().getPath().endsWith("/api/channels/rest.pub/messages/1"), response.getLocation()::toString);
-            JsonObject message = rest.getJson("channels/rest.pub/messages/1");
+            JsonObject message = node.rest().getJson("channels/rest.pub/messages/1");
             assertEquals(42, message.getJsonObject("data").getInt("price"));
         }
     }
 
     @Test
     void historyReturnsMessagesAfterSinceOldestFirst() {
-        IntStream.rangeClosed(1, 10).forEach(i -> rest.publish("rest.history", "{\"n\":" + i + "}"));
-        JsonObject page = rest.getJson("channels/rest.history/messages?since=6");
+        IntStream.rangeClosed(1, 10).forEach(i -> node.rest().publish("rest.history", "{\"n\":" + i + "}"));
+        JsonObject page = node.rest().getJson("channels/rest.history/messages?since=6");
         assertEquals("rest.history", page.getString("channel"));
         assertEquals(10, page.getJsonNumber("offset").longValue());
         List<Integer> offsets = page.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
@@ -65,15 +52,15 @@ class RestContractIT {
 
     @Test
     void historyLimitTakesTheFirstAfterSinceOrTheNewestWithoutIt() {
-        IntStream.rangeClosed(1, 10).forEach(i -> rest.publish("rest.limit", "" + i));
-        assertEquals(List.of(3, 4), offsets(rest.getJson("channels/rest.limit/messages?since=2&limit=2")));
-        assertEquals(List.of(8, 9, 10), offsets(rest.getJson("channels/rest.limit/messages?limit=3")));
-        assertEquals(List.of(), offsets(rest.getJson("channels/rest.limit/messages?since=10")));
+        IntStream.rangeClosed(1, 10).forEach(i -> node.rest().publish("rest.limit", "" + i));
+        assertEquals(List.of(3, 4), offsets(node.rest().getJson("channels/rest.limit/messages?since=2&limit=2")));
+        assertEquals(List.of(8, 9, 10), offsets(node.rest().getJson("channels/rest.limit/messages?limit=3")));
+        assertEquals(List.of(), offsets(node.rest().getJson("channels/rest.limit/messages?since=10")));
     }
 
     @Test
     void historyOfAnUnknownChannelIsEmptyAtOffsetZero() {
-        JsonObject page = rest.getJson("channels/rest.nothing/messages");
+        JsonObject page = node.rest().getJson("channels/rest.nothing/messages");
         assertEquals(0, page.getJsonNumber("offset").longValue());
         assertTrue(page.getJsonArray("messages").isEmpty());
     }
@@ -81,7 +68,7 @@ class RestContractIT {
     @Test
     void badHistoryParametersAre400WithADetail() {
         for (String query : List.of("since=abc", "since=-1", "limit=0", "limit=51", "limit=x")) {
-            try (Response response = rest.get("channels/rest.params/messages?" + query)) {
+            try (Response response = node.rest().get("channels/rest.params/messages?" + query)) {
                 JsonObject problem = assertProblem(response, 400, "bad_request");
                 assertTrue(problem.getString("detail").contains(query.substring(0, query.indexOf('='))), problem::toString);
             }
@@ -90,18 +77,18 @@ class RestContractIT {
 
     @Test
     void aMessageNotInHistoryIs404() {
-        rest.publish("rest.one", "1");
-        try (Response response = rest.get("channels/rest.one/messages/2")) {
+        node.rest().publish("rest.one", "1");
+        try (Response response = node.rest().get("channels/rest.one/messages/2")) {
             assertProblem(response, 404, "not_found");
         }
     }
 
     @Test
     void channelStateGivesEpochOffsetAndSubscribers() {
-        JsonObject published = rest.publish("rest.state", "1");
-        try (WsClient client = WsClient.connect(server.ws())) {
+        JsonObject published = node.rest().publish("rest.state", "1");
+        try (WsClient client = node.connect()) {
             client.subscribe("rest.state");
-            JsonObject state = rest.getJson("channels/rest.state");
+            JsonObject state = node.rest().getJson("channels/rest.state");
             assertEquals("rest.state", state.getString("channel"));
             assertEquals(published.getString("epoch"), state.getString("epoch"));
             assertEquals(1, state.getJsonNumber("offset").longValue());
@@ -111,10 +98,10 @@ class RestContractIT {
 
     @Test
     void channelListHasPublishedAndSubscribedChannels() {
-        rest.publish("rest.list.published", "1");
-        try (WsClient client = WsClient.connect(server.ws())) {
+        node.rest().publish("rest.list.published", "1");
+        try (WsClient client = node.connect()) {
             client.subscribe("rest.list.subscribed");
-            List<JsonObject> channels = rest.getJson("channels").getJsonArray("channels").getValuesAs(JsonObject.class);
+            List<JsonObject> channels = node.rest().getJson("channels").getJsonArray("channels").getValuesAs(JsonObject.class);
             JsonObject published = channels.stream().filter(c -> c.getString("channel").equals("rest.list.published")).findFirst().orElseThrow();
             JsonObject subscribed = channels.stream().filter(c -> c.getString("channel").equals("rest.list.subscribed")).findFirst().orElseThrow();
             assertEquals(1, published.getJsonNumber("offset").longValue());
@@ -126,9 +113,9 @@ class RestContractIT {
 
     @Test
     void presenceListsSessionsWithTheirUser() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.subscribe("rest.presence");
-            JsonObject presence = rest.getJson("channels/rest.presence/presence");
+            JsonObject presence = node.rest().getJson("channels/rest.presence/presence");
             assertEquals("rest.presence", presence.getString("channel"));
             JsonObject member = presence.getJsonArray("sessions").getJsonObject(0);
             assertEquals(client.sessionId(), member.getString("session"));
@@ -138,30 +125,30 @@ class RestContractIT {
 
     @Test
     void invalidChannelNamesAre400InvalidChannel() {
-        try (Response response = rest.post("channels/has space/messages", "{\"data\":1}")) {
+        try (Response response = node.rest().post("channels/has space/messages", "{\"data\":1}")) {
             JsonObject problem = assertProblem(response, 400, "invalid_channel");
             assertTrue(problem.getString("instance").startsWith("/api/channels/"), problem::toString);
         }
-        try (Response response = rest.get("channels/" + "x".repeat(256))) {
+        try (Response response = node.rest().get("channels/" + "x".repeat(256))) {
             assertProblem(response, 400, "invalid_channel");
         }
     }
 
     @Test
     void channelNamesWithReservedCharactersWorkPercentEncoded() {
-        JsonObject published = rest.publish("user%2342", "1");
+        JsonObject published = node.rest().publish("user%2342", "1");
         assertEquals("user#42", published.getString("channel"));
-        assertEquals(1, rest.getJson("channels/user%2342").getJsonNumber("offset").longValue());
+        assertEquals(1, node.rest().getJson("channels/user%2342").getJsonNumber("offset").longValue());
     }
 
     @Test
     void bodiesThatAreNotTheDocumentAre400() {
         for (String body : List.of("{\"data\":", "[]", "{\"dat\":1}", "{\"data\":null}", "")) {
-            try (Response response = rest.post("channels/rest.bad/messages", body)) {
+            try (Response response = node.rest().post("channels/rest.bad/messages", body)) {
                 assertProblem(response, 400, "bad_request");
             }
         }
-        try (Response response = rest.target("channels/rest.bad/messages").request()
+        try (Response response = node.rest().target("channels/rest.bad/messages").request()
                 .post(Entity.entity("data=1", MediaType.APPLICATION_FORM_URLENCODED))) {
             assertProblem(response, 415, "bad_request");
         }
@@ -169,21 +156,21 @@ class RestContractIT {
 
     @Test
     void dataOverTheLimitIs413AndBodiesOverTheFrameLimitToo() {
-        try (Response response = rest.post("channels/rest.large/messages", "{\"data\":\"" + "x".repeat(1100) + "\"}")) {
+        try (Response response = node.rest().post("channels/rest.large/messages", "{\"data\":\"" + "x".repeat(1100) + "\"}")) {
             assertProblem(response, 413, "too_large");
         }
-        try (Response response = rest.post("channels/rest.large/messages", "{\"data\":\"" + "x".repeat(5000) + "\"}")) {
+        try (Response response = node.rest().post("channels/rest.large/messages", "{\"data\":\"" + "x".repeat(5000) + "\"}")) {
             assertProblem(response, 413, "too_large");
         }
-        assertEquals(0, rest.getJson("channels/rest.large").getJsonNumber("offset").longValue());
+        assertEquals(0, node.rest().getJson("channels/rest.large").getJsonNumber("offset").longValue());
     }
 
     @Test
     void unknownPathsAre404AndWrongMethods405AsProblems() {
-        try (Response response = rest.get("no/such/thing")) {
+        try (Response response = node.rest().get("no/such/thing")) {
             assertProblem(response, 404, "not_found");
         }
-        try (Response response = rest.delete("channels")) {
+        try (Response response = node.rest().delete("channels")) {
             assertProblem(response, 405, "bad_request");
             assertTrue(response.getAllowedMethods().contains("GET"));
         }
@@ -191,7 +178,7 @@ class RestContractIT {
 
     @Test
     void healthIsUpWithTheEngine() {
-        JsonObject health = rest.getJson("health");
+        JsonObject health = node.rest().getJson("health");
         assertEquals("up", health.getString("status"));
         assertEquals("memory", health.getString("engine"));
     }

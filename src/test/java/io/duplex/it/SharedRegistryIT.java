@@ -4,46 +4,32 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.duplex.testing.Rest;
-import io.duplex.testing.TestServer;
+import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** REST and WebSocket share one session registry: a WebSocket session is seen, pushed to and closed over REST. */
 class SharedRegistryIT {
-    private static TestServer server;
-    private static Rest rest;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        rest = new Rest(server.api());
-    }
-
-    @AfterAll
-    static void stop() {
-        rest.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode();
 
     @Test
     void aWebSocketSessionIsListedAndDescribedOverRest() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.subscribe("registry.b");
             client.subscribe("registry.a");
             String id = client.sessionId();
-            List<String> listed = rest.getJson("sessions").getJsonArray("sessions").getValuesAs(JsonObject.class).stream()
+            List<String> listed = node.rest().getJson("sessions").getJsonArray("sessions").getValuesAs(JsonObject.class).stream()
                     .map(s -> s.getString("session")).toList();
             assertTrue(listed.contains(id), listed::toString);
 
-            JsonObject session = rest.getJson("sessions/" + id);
+            JsonObject session = node.rest().getJson("sessions/" + id);
             assertEquals(id, session.getString("session"));
             assertTrue(session.isNull("user"));
             assertTrue(session.getString("remote").startsWith("127.0.0.1:"), session::toString);
@@ -55,8 +41,8 @@ class SharedRegistryIT {
 
     @Test
     void restPushesADirectMessageToOneSession() {
-        try (WsClient target = WsClient.connect(server.ws()); WsClient other = WsClient.connect(server.ws())) {
-            try (Response response = rest.post("sessions/" + target.sessionId() + "/messages", "{\"data\":{\"note\":\"just you\"}}")) {
+        try (WsClient target = node.connect(); WsClient other = node.connect()) {
+            try (Response response = node.rest().post("sessions/" + target.sessionId() + "/messages", "{\"data\":{\"note\":\"just you\"}}")) {
                 assertEquals(202, response.getStatus());
             }
             JsonObject direct = target.awaitFrame(f -> "direct".equals(f.getString("type")));
@@ -69,28 +55,28 @@ class SharedRegistryIT {
 
     @Test
     void restDisconnectClosesTheSessionWith4001AndItIsGone() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.subscribe("registry.gone");
             String id = client.sessionId();
-            try (Response response = rest.delete("sessions/" + id)) {
+            try (Response response = node.rest().delete("sessions/" + id)) {
                 assertEquals(204, response.getStatus());
             }
             assertEquals(4001, client.awaitClose().getCloseCode().getCode());
-            try (Response response = rest.get("sessions/" + id)) {
+            try (Response response = node.rest().get("sessions/" + id)) {
                 assertEquals(404, response.getStatus());
             }
-            assertEquals(0, rest.getJson("channels/registry.gone").getInt("subscribers"));
-            assertTrue(rest.getJson("channels/registry.gone/presence").getJsonArray("sessions").isEmpty());
+            assertEquals(0, node.rest().getJson("channels/registry.gone").getInt("subscribers"));
+            assertTrue(node.rest().getJson("channels/registry.gone/presence").getJsonArray("sessions").isEmpty());
         }
     }
 
     @Test
     void aSessionClosedByItsClientLeavesTheRegistry() {
-        WsClient client = WsClient.connect(server.ws());
+        WsClient client = node.connect();
         String id = client.sessionId();
         client.close();
         await().atMost(WsClient.TIMEOUT).until(() -> {
-            try (Response response = rest.get("sessions/" + id)) {
+            try (Response response = node.rest().get("sessions/" + id)) {
                 return response.getStatus() == 404;
             }
         });
@@ -98,8 +84,8 @@ class SharedRegistryIT {
 
     @Test
     void unknownSessionsAre404ForEveryOperation() {
-        try (Response get = rest.get("sessions/nope"); Response delete = rest.delete("sessions/nope");
-                Response post = rest.post("sessions/nope/messages", "{\"data\":1}")) {
+        try (Response get = node.rest().get("sessions/nope"); Response delete = node.rest().delete("sessions/nope");
+                Response post = node.rest().post("sessions/nope/messages", "{\"data\":1}")) {
             RestContractIT.assertProblem(get, 404, "not_found");
             RestContractIT.assertProblem(delete, 404, "not_found");
             RestContractIT.assertProblem(post, 404, "not_found");

@@ -28,10 +28,7 @@ class SlowConsumerIT {
                 WsClient publisher = WsClient.connect(server.ws());
                 RawWebSocket slow = RawWebSocket.openWithReceiveBuffer(server.ws(), 4096)) {
             fast.subscribe("slow.channel");
-            slow.sendText("{\"id\":1,\"type\":\"connect\"}");
-            String slowId = slow.readFrame().text().replaceAll(".*\"session\":\"([^\"]+)\".*", "$1");
-            slow.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"slow.channel\"}");
-            slow.readFrame();
+            String slowId = slow.connectAndSubscribe("slow.channel");
             // From here on the slow client reads nothing.
 
             int count = 1000;
@@ -62,10 +59,7 @@ class SlowConsumerIT {
                 Rest rest = new Rest(server.api());
                 WsClient publisher = WsClient.connect(server.ws());
                 RawWebSocket slow = RawWebSocket.openWithReceiveBuffer(server.ws(), 4096)) {
-            slow.sendText("{\"id\":1,\"type\":\"connect\"}");
-            String slowId = slow.readFrame().text().replaceAll(".*\"session\":\"([^\"]+)\".*", "$1");
-            slow.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"stall.channel\"}");
-            slow.readFrame();
+            String slowId = slow.connectAndSubscribe("stall.channel");
             int count = 1000;
             for (int i = 0; i < count; i++) {
                 publisher.send("{\"id\":" + (10 + i) + ",\"type\":\"publish\",\"channel\":\"stall.channel\",\"data\":" + PAYLOAD + "}");

@@ -5,31 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.RawWebSocket;
-import io.duplex.testing.TestServer;
+import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every WebSocket command of protocol v1, its reply and its errors, on a real node with a real client. */
 class WebSocketContractIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("subscriptions.max", "3", "message.max.bytes", "1KiB", "frame.max.bytes", "4KiB");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("subscriptions.max", "3", "message.max.bytes", "1KiB", "frame.max.bytes", "4KiB");
 
     @Test
     void connectAnswersConnectedWithSessionAndVersion() {
-        try (WsClient client = WsClient.open(server.ws())) {
+        try (WsClient client = WsClient.open(node.ws())) {
             client.send("{\"id\":1,\"type\":\"connect\"}");
             JsonObject reply = client.awaitFrame(f -> f.getInt("id", -1) == 1);
             assertEquals("connected", reply.getString("type"));
@@ -40,7 +30,7 @@ class WebSocketContractIT {
 
     @Test
     void commandsBeforeConnectAreRefusedWithNotConnected() {
-        try (WsClient client = WsClient.open(server.ws())) {
+        try (WsClient client = WsClient.open(node.ws())) {
             JsonObject reply = client.request("{\"type\":\"subscribe\",\"channel\":\"news\"}");
             assertError(reply, "not_connected");
             assertEquals("connected", client.request("{\"type\":\"connect\"}").getString("type"));
@@ -49,14 +39,14 @@ class WebSocketContractIT {
 
     @Test
     void secondConnectIsABadRequest() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             assertError(client.request("{\"type\":\"connect\"}"), "bad_request");
         }
     }
 
     @Test
     void subscribeAnswersTheChannelsEpochAndLatestOffset() {
-        try (WsClient publisher = WsClient.connect(server.ws()); WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient publisher = node.connect(); WsClient client = node.connect()) {
             JsonObject first = publisher.publish("contract.sub", "{\"n\":1}");
             publisher.publish("contract.sub", "{\"n\":2}");
             JsonObject reply = client.subscribe("contract.sub");
@@ -70,7 +60,7 @@ class WebSocketContractIT {
 
     @Test
     void publishAnswersWhereTheMessageLandedAndSubscribersGetIt() {
-        try (WsClient subscriber = WsClient.connect(server.ws()); WsClient publisher = WsClient.connect(server.ws())) {
+        try (WsClient subscriber = node.connect(); WsClient publisher = node.connect()) {
             subscriber.subscribe("contract.pub");
             JsonObject published = publisher.publish("contract.pub", "{\"text\":\"héllo \\\"world\\\"\",\"list\":[1,2.5,null,true]}");
             assertEquals("published", published.getString("type"));
@@ -87,7 +77,7 @@ class WebSocketContractIT {
 
     @Test
     void offsetsStartAtOneAndRiseByOne() {
-        try (WsClient publisher = WsClient.connect(server.ws())) {
+        try (WsClient publisher = node.connect()) {
             for (int i = 1; i <= 5; i++) {
                 assertEquals(i, publisher.publish("contract.offsets", "" + i).getJsonNumber("offset").longValue());
             }
@@ -96,7 +86,7 @@ class WebSocketContractIT {
 
     @Test
     void anyJsonValueButNullIsValidData() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.subscribe("contract.values");
             for (String value : List.of("\"text\"", "42", "[1,2]", "false", "{}")) {
                 assertEquals("published", client.publish("contract.values", value).getString("type"));
@@ -111,7 +101,7 @@ class WebSocketContractIT {
 
     @Test
     void unsubscribeStopsDeliveryAndAnswersUnsubscribed() {
-        try (WsClient client = WsClient.connect(server.ws()); WsClient publisher = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect(); WsClient publisher = node.connect()) {
             client.subscribe("contract.unsub");
             publisher.publish("contract.unsub", "1");
             client.awaitMessages("contract.unsub", 1);
@@ -128,14 +118,14 @@ class WebSocketContractIT {
 
     @Test
     void unsubscribeFromAChannelNotSubscribedIsNotSubscribed() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             assertError(client.request("{\"type\":\"unsubscribe\",\"channel\":\"contract.never\"}"), "not_subscribed");
         }
     }
 
     @Test
     void subscribingTwiceToOneChannelIsABadRequest() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.subscribe("contract.twice");
             assertError(client.subscribe("contract.twice"), "bad_request");
         }
@@ -143,7 +133,7 @@ class WebSocketContractIT {
 
     @Test
     void presenceListsTheSubscribedSessions() {
-        try (WsClient a = WsClient.connect(server.ws()); WsClient b = WsClient.connect(server.ws())) {
+        try (WsClient a = node.connect(); WsClient b = node.connect()) {
             a.subscribe("contract.presence");
             b.subscribe("contract.presence");
             JsonObject reply = a.request("{\"type\":\"presence\",\"channel\":\"contract.presence\"}");
@@ -158,14 +148,14 @@ class WebSocketContractIT {
 
     @Test
     void pingAnswersPong() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
         }
     }
 
     @Test
     void malformedJsonGetsAnErrorWithNullIdAndTheConnectionLives() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.send("{\"id\":9,\"type\":");
             JsonObject error = client.awaitFrame(f -> "error".equals(f.getString("type")));
             assertTrue(error.isNull("id"));
@@ -176,7 +166,7 @@ class WebSocketContractIT {
 
     @Test
     void framesThatAreNotObjectsOrHaveWrongTypesGetClearErrors() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.send("[1,2,3]");
             client.send("{\"id\":\"seven\",\"type\":\"ping\"}");
             client.send("{\"id\":1.5,\"type\":\"ping\"}");
@@ -200,7 +190,7 @@ class WebSocketContractIT {
 
     @Test
     void unknownCommandsAreUnknownCommand() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             JsonObject error = client.request("{\"type\":\"teleport\"}");
             assertError(error, "unknown_command");
             assertTrue(error.getString("message").contains("teleport"));
@@ -209,7 +199,7 @@ class WebSocketContractIT {
 
     @Test
     void invalidChannelNamesAreInvalidChannel() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             assertError(client.subscribe("has space"), "invalid_channel");
             assertError(client.subscribe(""), "invalid_channel");
             assertError(client.subscribe("x".repeat(256)), "invalid_channel");
@@ -219,7 +209,7 @@ class WebSocketContractIT {
 
     @Test
     void dataOverTheLimitIsTooLargeAndNothingIsPublished() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             assertError(client.publish("contract.large", "\"" + "x".repeat(1100) + "\""), "too_large");
             assertEquals(0, client.subscribe("contract.large").getJsonNumber("offset").longValue());
         }
@@ -227,7 +217,7 @@ class WebSocketContractIT {
 
     @Test
     void subscriptionsOverTheLimitAreLimitExceeded() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             for (int i = 0; i < 3; i++) {
                 assertEquals("subscribed", client.subscribe("contract.limit." + i).getString("type"));
             }
@@ -237,7 +227,7 @@ class WebSocketContractIT {
 
     @Test
     void binaryFramesGetAnErrorAndTheConnectionLives() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.sendBinary(new byte[] {1, 2, 3});
             JsonObject error = client.awaitFrame(f -> "error".equals(f.getString("type")));
             assertEquals("bad_request", error.getString("code"));
@@ -247,7 +237,7 @@ class WebSocketContractIT {
 
     @Test
     void aFrameOverTheFrameLimitClosesWith1009() {
-        try (WsClient client = WsClient.connect(server.ws())) {
+        try (WsClient client = node.connect()) {
             client.send("{\"id\":1,\"type\":\"ping\",\"pad\":\"" + "x".repeat(5000) + "\"}");
             assertEquals(1009, client.awaitClose().getCloseCode().getCode());
         }
@@ -255,7 +245,7 @@ class WebSocketContractIT {
 
     @Test
     void theHandshakeHasExactlyOneUpgradeAndConnectionHeader() throws Exception {
-        try (RawWebSocket raw = RawWebSocket.open(server.ws())) {
+        try (RawWebSocket raw = RawWebSocket.open(node.ws())) {
             List<String> headers = raw.responseHeaders();
             assertTrue(headers.get(0).startsWith("HTTP/1.1 101"), headers::toString);
             assertEquals(1, headers.stream().filter(h -> h.toLowerCase().startsWith("upgrade:")).count(), headers::toString);

@@ -101,6 +101,15 @@ public final class RawWebSocket implements AutoCloseable {
         return responseHeaders;
     }
 
+    /** Sends {@code connect} and {@code subscribe}, reads both replies, and returns the session id. */
+    public String connectAndSubscribe(String channel) throws IOException {
+        sendText("{\"id\":1,\"type\":\"connect\"}");
+        String session = readFrame().text().replaceAll(".*\"session\":\"([^\"]+)\".*", "$1");
+        sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+        readFrame();
+        return session;
+    }
+
     public void sendText(String text) throws IOException {
         sendFrame(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }

@@ -70,9 +70,9 @@ public class DuplexEndpoint {
 
     @OnError
     public void error(Session ws, Throwable failure) {
-        // Frames over the limit, broken protocol and dropped connections are the client's doing: the container
-        // closes the connection (1009, 1002, 1006) and @OnClose cleans up. Only a failure raised in our own
-        // code is worth a stack trace.
+        // Frames over the limit, broken protocol, idle timeouts and dropped connections are raised by the
+        // container: it closes the connection (1009, 1002, 1001, 1006) and @OnClose cleans up. Only a
+        // failure raised in Duplex's own code is worth a stack trace.
         if (raisedByDuplex(failure)) {
             LOG.log(Level.WARNING, "WebSocket error on " + session, failure);
         } else {
@@ -80,10 +80,12 @@ public class DuplexEndpoint {
         }
     }
 
+    /** Whether the failure was thrown by Duplex's code: the first frame that is not the JDK's is ours. */
     private static boolean raisedByDuplex(Throwable failure) {
         for (StackTraceElement frame : failure.getStackTrace()) {
-            if (frame.getClassName().startsWith("io.duplex.")) {
-                return true;
+            String name = frame.getClassName();
+            if (!(name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun."))) {
+                return name.startsWith("io.duplex.");
             }
         }
         return false;
