@@ -31,10 +31,12 @@ public enum Setting {
             "Largest `data` of one message, as compact JSON in UTF-8. More is refused: too_large (REST 413)."),
     FRAME_MAX_BYTES("frame.max.bytes", "128KiB", ValueType.size(256, 128L * 1024 * 1024),
             "Largest WebSocket text frame a client may send. A larger one closes the connection with 1009."),
-    OUTBOUND_QUEUE_MESSAGES("outbound.queue.messages", "1000", ValueType.integer(1, 10_000_000),
-            "Frames waiting to be sent to one session. A session over it is disconnected with 4002, alone."),
+    OUTBOUND_QUEUE_MESSAGES("outbound.queue.messages", "2000", ValueType.integer(2, 10_000_000),
+            "Frames waiting to be sent to one session. A session over it is disconnected with 4002, alone. "
+                    + "A recovery of more than half of it is answered recovered:false."),
     OUTBOUND_QUEUE_BYTES("outbound.queue.bytes", "4MiB", ValueType.size(1024, 1024L * 1024 * 1024),
-            "Bytes waiting to be sent to one session. A session over it is disconnected with 4002, alone."),
+            "Bytes waiting to be sent to one session. A session over it is disconnected with 4002, alone. "
+                    + "A recovery of more than half of it is answered recovered:false."),
     OUTBOUND_SEND_TIMEOUT("outbound.send.timeout", "10s", ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
             "Longest time one frame may take to be written to a session. Longer: disconnected with 4002."),
     SUBSCRIPTIONS_MAX("subscriptions.max", "256", ValueType.integer(1, 1_000_000),

@@ -65,7 +65,7 @@ public class Heartbeat {
 
     private void tick() {
         long now = System.nanoTime();
-        for (ClientSession session : hub.sessions()) {
+        for (ClientSession session : hub.connections()) {
             try {
                 check(session, now);
             } catch (RuntimeException e) {

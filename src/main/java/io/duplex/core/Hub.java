@@ -17,18 +17,26 @@ public class Hub {
     private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ChannelName, Set<Subscription>> channels = new ConcurrentHashMap<>();
 
-    /** The session with this id, if it is open on this node. */
+    /**
+     * The session with this id, if it is open on this node and has completed {@code connect} (before that the
+     * client does not know its id, and the session is not one yet).
+     */
     public Optional<ClientSession> session(String id) {
-        return Optional.ofNullable(sessions.get(id));
+        return Optional.ofNullable(sessions.get(id)).filter(s -> s.open() && s.connected());
     }
 
-    /** The open sessions of this node. */
+    /** The sessions of this node that have completed {@code connect}. */
     public Collection<ClientSession> sessions() {
-        return List.copyOf(sessions.values());
+        return sessions.values().stream().filter(s -> s.open() && s.connected()).toList();
     }
 
     public int sessionCount() {
-        return sessions.size();
+        return (int) sessions.values().stream().filter(s -> s.open() && s.connected()).count();
+    }
+
+    /** Every connection of this node, connected or not: for the heartbeat and for shutdown. */
+    Collection<ClientSession> connections() {
+        return List.copyOf(sessions.values());
     }
 
     /** Sessions of this node subscribed to the channel. */

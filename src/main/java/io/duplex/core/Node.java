@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +35,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class Node {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
+    /** The bytes of a message push besides its data and channel name: {"type":"message","channel":"","offset":N,"data":}. */
+    private static final int PUSH_OVERHEAD_BYTES = 64;
 
     private final DuplexConfig config;
     private final Broker broker;
@@ -54,7 +57,7 @@ public class Node {
         this.broker = broker;
         this.presence = presence;
         this.hub = hub;
-        this.clock = Clock.systemUTC();
+        this.clock = Clock.tickMillis(ZoneOffset.UTC);
     }
 
     /** Starts taking the engine's messages. */
@@ -108,16 +111,16 @@ public class Node {
         }
     }
 
-    /** Sends a message to one session as a {@code direct} push; false if the session is closing. */
+    /** Sends a message to one session as a {@code direct} push; false if the session is closing or not yet connected. */
     public boolean push(ClientSession session, Payload data) {
         checkSize(data);
-        return session.open() && session.send(OutboundFrame.of(new ServerFrame.DirectPush(data)));
+        return session.open() && session.connected() && session.send(OutboundFrame.of(new ServerFrame.DirectPush(data)));
     }
 
     /** Closes every session with 1001 and refuses new ones: the application is stopping. */
     public void shutdown() {
         stopping = true;
-        Collection<ClientSession> open = hub.sessions();
+        Collection<ClientSession> open = hub.connections();
         for (ClientSession session : open) {
             disconnect(session, DisconnectReason.GOING_AWAY);
         }
@@ -166,7 +169,7 @@ public class Node {
             } else {
                 History history = broker.history(channel, HistoryQuery.after(since.offset(), config.historySize()));
                 position = new StreamPosition(history.epoch(), history.offset());
-                wasRecovered = recoverable(since, history);
+                wasRecovered = recoverable(since, history) && fitsHalfTheQueue(history.messages());
                 if (wasRecovered) {
                     recovered = history.messages();
                 }
@@ -197,6 +200,22 @@ public class Node {
         return !messages.isEmpty()
                 && messages.get(0).offset() == since.offset() + 1
                 && messages.get(messages.size() - 1).offset() == history.offset();
+    }
+
+    /**
+     * Whether the missed messages fit in half the session's outbound queue. More would be sent only to overflow
+     * it (4002) and be asked for again at the next reconnect; the client is told to reload over REST instead,
+     * and the other half stays free for live messages.
+     */
+    private boolean fitsHalfTheQueue(List<ChannelMessage> messages) {
+        if (messages.size() > config.outboundQueueMessages() / 2) {
+            return false;
+        }
+        long bytes = 0;
+        for (ChannelMessage message : messages) {
+            bytes += message.data().bytes() + PUSH_OVERHEAD_BYTES + message.channel().value().length();
+        }
+        return bytes <= config.outboundQueueBytes() / 2;
     }
 
     public ServerFrame unsubscribe(ClientSession session, long id, ChannelName channel) {

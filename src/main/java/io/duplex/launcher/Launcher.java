@@ -48,7 +48,6 @@ public final class Launcher {
             throw (e.getCause() instanceof Exception cause) ? cause : e;
         }
         if (status != 0) {
-            delete(work);
             System.exit(status);
         }
     }

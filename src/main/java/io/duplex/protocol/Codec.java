@@ -1,17 +1,11 @@
 package io.duplex.protocol;
 
+import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
-import java.util.Map;
 
 /**
  * Reads client frames into {@link Command}s. One instance serves every connection; it is thread-safe.
@@ -22,25 +16,19 @@ public final class Codec {
     /** The protocol version this codec speaks, as {@code connected} replies announce it. */
     public static final String VERSION = "1";
 
-    private final JsonReaderFactory readers = JsonProvider.provider().createReaderFactory(Map.of());
-
     public Command decode(String frame) {
-        JsonValue value;
-        try (JsonReader reader = readers.createReader(new StringReader(frame))) {
-            value = reader.readValue();
-        } catch (JsonParsingException e) {
-            throw new FrameException(null, ErrorCode.BAD_REQUEST, "malformed JSON at line " + e.getLocation().getLineNumber()
-                    + ", column " + e.getLocation().getColumnNumber());
-        } catch (JsonException e) {
-            throw new FrameException(null, ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // Parsson's own limits (nesting deeper than 1000, numbers too large) raise plain RuntimeExceptions.
-            throw new FrameException(null, ErrorCode.BAD_REQUEST, "JSON not accepted: " + e.getMessage());
-        }
-        if (!(value instanceof JsonObject object)) {
-            throw new FrameException(null, ErrorCode.BAD_REQUEST, "a frame must be a JSON object, not " + describe(value));
+        JsonObject object;
+        try {
+            object = JsonInput.parseObject(frame, "frame");
+        } catch (DuplexException e) {
+            throw new FrameException(null, e.code(), e.getMessage());
         }
         Long id = id(object);
+        try {
+            JsonInput.checkSurrogates(frame);
+        } catch (DuplexException e) {
+            throw new FrameException(id, e.code(), e.getMessage());
+        }
         JsonValue type = object.get("type");
         if (!(type instanceof JsonString typeName)) {
             throw new FrameException(id, ErrorCode.BAD_REQUEST, type == null ? "'type' is required" : "'type' must be a string");
@@ -65,16 +53,5 @@ public final class Codec {
         } catch (ArithmeticException e) {
             throw new FrameException(null, ErrorCode.BAD_REQUEST, "'id' is out of range");
         }
-    }
-
-    private static String describe(JsonValue value) {
-        return switch (value.getValueType()) {
-            case ARRAY -> "an array";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case TRUE, FALSE -> "a boolean";
-            case NULL -> "null";
-            case OBJECT -> "an object";
-        };
     }
 }

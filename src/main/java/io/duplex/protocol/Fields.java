@@ -14,10 +14,16 @@ import jakarta.json.JsonValue;
 final class Fields {
     private final JsonObject object;
     private final Long id;
+    private final String prefix;
 
     Fields(JsonObject object, Long id) {
+        this(object, id, "");
+    }
+
+    private Fields(JsonObject object, Long id, String prefix) {
         this.object = object;
         this.id = id;
+        this.prefix = prefix;
     }
 
     String optionalString(String name) {
@@ -28,13 +34,13 @@ final class Fields {
         if (value instanceof JsonString s) {
             return s.getString();
         }
-        throw bad("'" + name + "' must be a string");
+        throw bad("'" + prefix + name + "' must be a string");
     }
 
     String requiredString(String name) {
         String value = optionalString(name);
         if (value == null) {
-            throw bad("'" + name + "' is required");
+            throw bad("'" + prefix + name + "' is required");
         }
         return value;
     }
@@ -56,12 +62,12 @@ final class Fields {
         if (!(value instanceof JsonObject since)) {
             throw bad("'" + name + "' must be an object {\"epoch\":\"…\",\"offset\":N}");
         }
-        Fields inner = new Fields(since, id);
+        Fields inner = new Fields(since, id, name + ".");
         String epoch = inner.requiredString("epoch");
         if (epoch.isEmpty()) {
             throw bad("'" + name + ".epoch' must not be empty");
         }
-        long offset = inner.wholeNumber("offset", name + ".offset");
+        long offset = inner.wholeNumber("offset");
         if (offset < 0) {
             throw bad("'" + name + ".offset' must not be negative");
         }
@@ -76,7 +82,8 @@ final class Fields {
         return Payload.of(value);
     }
 
-    private long wholeNumber(String name, String shownAs) {
+    private long wholeNumber(String name) {
+        String shownAs = prefix + name;
         JsonValue value = object.get(name);
         if (value == null) {
             throw bad("'" + shownAs + "' is required");

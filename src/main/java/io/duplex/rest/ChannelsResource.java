@@ -4,6 +4,7 @@ import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Hub;
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,9 +29,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.util.List;
 
 /** Channels over REST: publish, read history, see a channel's state and who is subscribed. */
@@ -89,11 +93,17 @@ public class ChannelsResource {
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @ApiResponse(responseCode = "413", description = "too_large", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    @ApiResponse(responseCode = "415", description = "the body is not application/json in UTF-8", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @ApiResponse(responseCode = "503", description = "engine_unavailable: nothing was published", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    public Response publish(@PathParam("channel") String channel, Dto.DataBody body, @Context UriInfo uri) {
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
+    public Response publish(@PathParam("channel") String channel, @Parameter(hidden = true) InputStream body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
         ChannelName name = Params.channel(channel);
-        ChannelMessage message = node.publish(name, Params.data(body));
+        Payload data = JsonBody.data(body, headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
+                config.frameMaxBytes());
+        ChannelMessage message = node.publish(name, data);
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(message.offset())).build())
                 .entity(new Dto.Published(name.value(), message.epoch(), message.offset()))
                 .build();
@@ -104,6 +114,8 @@ public class ChannelsResource {
     @Operation(summary = "Read history", description = "Messages with an offset greater than `since`, oldest first, at most "
             + "`limit`. Without `since`: the newest `limit` messages, oldest first. `offset` in the answer is the channel's "
             + "latest; a first message above since+1 means older ones are past retention.")
+    @ApiResponse(responseCode = "200", description = "The messages asked for")
+    @ApiResponse(responseCode = "400", description = "invalid_channel, or bad_request for since or limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     public Dto.HistoryPage history(@PathParam("channel") String channel,
             @Parameter(description = "Offset the caller has; only newer messages are returned.",
                     schema = @Schema(type = "integer", minimum = "0")) @QueryParam("since") String since,
@@ -121,14 +133,12 @@ public class ChannelsResource {
     @Path("/{channel}/messages/{offset}")
     @Operation(summary = "Read one message", description = "The message at this offset, while it is in history.")
     @ApiResponse(responseCode = "200", description = "The message")
+    @ApiResponse(responseCode = "400", description = "invalid_channel, or an offset that is not a whole number ≥ 1", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @ApiResponse(responseCode = "404", description = "not_found: never published, or past retention", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     public Dto.Message message(@PathParam("channel") String channel, @PathParam("offset") String offset) {
         ChannelName name = Params.channel(channel);
-        Long at = Params.optionalOffset("offset", offset);
-        if (at == null || at == 0) {
-            throw new DuplexException(ErrorCode.BAD_REQUEST, "'offset' must be a whole number ≥ 1");
-        }
+        long at = Params.offset("offset", offset, 1);
         History history = node.history(name, HistoryQuery.after(at - 1, 1));
         if (history.messages().isEmpty() || history.messages().get(0).offset() != at) {
             throw new DuplexException(ErrorCode.NOT_FOUND, at > history.offset()
@@ -141,6 +151,8 @@ public class ChannelsResource {
     @GET
     @Path("/{channel}/presence")
     @Operation(summary = "Presence", description = "Sessions subscribed to the channel, with their users.")
+    @ApiResponse(responseCode = "200", description = "The channel's subscribers")
+    @ApiResponse(responseCode = "400", description = "invalid_channel", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     public Dto.PresenceList presence(@PathParam("channel") String channel) {
         ChannelName name = Params.channel(channel);
         List<Dto.Member> members = node.presence(name).stream().map(e -> new Dto.Member(e.session(), e.user())).toList();

@@ -16,9 +16,7 @@ public class DuplexApi extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class, OpenApiDocument.class,
-                ProblemMappers.Duplex.class, ProblemMappers.Web.class, ProblemMappers.Processing.class,
-                ProblemMappers.Binding.class, ProblemMappers.Unexpected.class,
-                BodyLimit.class, JsonConfig.class);
+                ProblemMappers.Duplex.class, ProblemMappers.Web.class, ProblemMappers.Unexpected.class, JsonConfig.class);
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.duplex.rest;
 
 import io.duplex.channel.ChannelName;
-import io.duplex.channel.Payload;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
-import jakarta.json.JsonValue;
 
 /**
  * Reads request parameters and bodies with errors that say what was wrong. (JAX-RS answers a query parameter
@@ -18,19 +16,25 @@ final class Params {
         return ChannelName.of(value);
     }
 
+    /** The {@code since} offset, or null when absent. */
     static Long optionalOffset(String name, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
+        return offset(name, value, 0);
+    }
+
+    /** An offset of at least {@code min}. */
+    static long offset(String name, String value, long min) {
         try {
             long offset = Long.parseLong(value);
-            if (offset >= 0) {
+            if (offset >= min) {
                 return offset;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new DuplexException(ErrorCode.BAD_REQUEST, "'" + name + "' must be a whole number ≥ 0, not '" + shorten(value) + "'");
+        throw new DuplexException(ErrorCode.BAD_REQUEST, "'" + name + "' must be a whole number ≥ " + min + ", not '" + shorten(value) + "'");
     }
 
     static int limit(String value, int defaultLimit, int max) {
@@ -46,17 +50,6 @@ final class Params {
             // answered below
         }
         throw new DuplexException(ErrorCode.BAD_REQUEST, "'limit' must be a whole number from 1 to " + max + ", not '" + shorten(value) + "'");
-    }
-
-    static Payload data(Dto.DataBody body) {
-        if (body == null) {
-            throw new DuplexException(ErrorCode.BAD_REQUEST, "a JSON body {\"data\": …} is required");
-        }
-        JsonValue data = body.data();
-        if (data == null || data == JsonValue.NULL) {
-            throw new DuplexException(ErrorCode.BAD_REQUEST, "'data' is required (any JSON value but null)");
-        }
-        return Payload.of(data);
     }
 
     private static String shorten(String value) {

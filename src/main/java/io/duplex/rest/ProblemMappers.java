@@ -2,10 +2,8 @@ package io.duplex.rest;
 
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
-import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -66,41 +64,16 @@ final class ProblemMappers {
             if (e instanceof NotAllowedException) {
                 return "method not allowed here; allowed: " + String.join(", ", e.getResponse().getAllowedMethods());
             }
+            if (e.getMessage() != null && !e.getMessage().startsWith("HTTP ")) {
+                return e.getMessage();
+            }
             if (status == 415) {
                 return "send the body as application/json";
             }
-            if (status == 400 && e.getCause() != null) {
-                return "request body is not valid JSON for this endpoint: " + rootMessage(e);
+            if (status == 406) {
+                return "this resource answers application/json";
             }
-            return e.getMessage();
-        }
-    }
-
-    /** A body that could not be read as JSON. */
-    @Provider
-    public static final class Processing implements ExceptionMapper<ProcessingException> {
-        @Context
-        private UriInfo uri;
-
-        @Override
-        public Response toResponse(ProcessingException e) {
-            BodyLimit.TooLarge tooLarge = find(e, BodyLimit.TooLarge.class);
-            if (tooLarge != null) {
-                return Problems.response(ErrorCode.TOO_LARGE, tooLarge.getMessage(), path(uri));
-            }
-            return Problems.response(ErrorCode.BAD_REQUEST, "request body is not valid JSON for this endpoint: " + rootMessage(e), path(uri));
-        }
-    }
-
-    /** A body whose JSON does not fit the document (JSON-B's own exception, when it is not wrapped). */
-    @Provider
-    public static final class Binding implements ExceptionMapper<JsonbException> {
-        @Context
-        private UriInfo uri;
-
-        @Override
-        public Response toResponse(JsonbException e) {
-            return Problems.response(ErrorCode.BAD_REQUEST, "request body is not valid JSON for this endpoint: " + rootMessage(e), path(uri));
+            return e.getResponse().getStatusInfo().getReasonPhrase();
         }
     }
 
@@ -115,24 +88,5 @@ final class ProblemMappers {
             LOG.log(Level.WARNING, "request failed: " + path(uri), e);
             return Problems.response(ErrorCode.INTERNAL, "internal error; the server logged it", path(uri));
         }
-    }
-
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        message = message.replaceAll("\\s+", " ");
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 }

@@ -1,5 +1,7 @@
 package io.duplex.rest;
 
+import io.duplex.channel.Payload;
+import io.duplex.config.DuplexConfig;
 import io.duplex.core.ClientSession;
 import io.duplex.core.Hub;
 import io.duplex.core.Node;
@@ -7,8 +9,10 @@ import io.duplex.error.DisconnectReason;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +24,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.Comparator;
 
 /** Live WebSocket sessions over REST: list them, look one up, push to one, disconnect one. */
@@ -32,16 +39,18 @@ import java.util.Comparator;
 public class SessionsResource {
     private final Hub hub;
     private final Node node;
+    private final DuplexConfig config;
 
     protected SessionsResource() {
         // for CDI's client proxy
-        this(null, null);
+        this(null, null, null);
     }
 
     @Inject
-    public SessionsResource(Hub hub, Node node) {
+    public SessionsResource(Hub hub, Node node, DuplexConfig config) {
         this.hub = hub;
         this.node = node;
+        this.config = config;
     }
 
     @GET
@@ -79,18 +88,24 @@ public class SessionsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send to one session", description = "Pushes the data to the session as a `direct` frame.")
     @ApiResponse(responseCode = "202", description = "Queued for the session")
+    @ApiResponse(responseCode = "400", description = "bad_request: the body is not {\"data\": …}", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    @ApiResponse(responseCode = "413", description = "too_large", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+    @ApiResponse(responseCode = "415", description = "the body is not application/json in UTF-8", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(implementation = Dto.Problem.class)))
-    public Response send(@PathParam("id") String id, Dto.DataBody body) {
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
+    public Response send(@PathParam("id") String id, @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers) {
         ClientSession session = find(id);
-        if (!node.push(session, Params.data(body))) {
+        Payload data = JsonBody.data(body, headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
+                config.frameMaxBytes());
+        if (!node.push(session, data)) {
             throw gone(id);
         }
         return Response.accepted().build();
     }
 
     private ClientSession find(String id) {
-        return hub.session(id).filter(ClientSession::open).orElseThrow(() -> gone(id));
+        return hub.session(id).orElseThrow(() -> gone(id));
     }
 
     private static DuplexException gone(String id) {

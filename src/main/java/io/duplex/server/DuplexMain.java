@@ -4,6 +4,7 @@ import io.duplex.config.CommandLine;
 import io.duplex.config.ConfigException;
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.util.jar.JarFile;
 import java.util.logging.Logger;
@@ -17,9 +18,19 @@ public final class DuplexMain {
 
     /**
      * Runs Duplex from the WAR; returns the exit status when it could not start or had nothing to run, and
-     * otherwise blocks until the server has stopped. {@code afterStop} runs once the server is stopped.
+     * otherwise blocks until the server has stopped. {@code cleanUp} runs once, when nothing of the embedded
+     * server runs any more: at once if it never started, after the stop if it did.
      */
-    public static int run(Path war, String[] args, Runnable afterStop) {
+    public static int run(Path war, String[] args, Runnable cleanUp) {
+        int status = start(war, args, cleanUp);
+        if (status >= 0) {
+            cleanUp.run();
+        }
+        return Math.max(status, 0);
+    }
+
+    /** -1 once the server ran (its shutdown hook cleans up); otherwise the exit status. */
+    private static int start(Path war, String[] args, Runnable afterStop) {
         CommandLine commandLine;
         try {
             commandLine = CommandLine.parse(args);
@@ -71,7 +82,7 @@ public final class DuplexMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return -1;
     }
 
     private static String version(Path war) {
@@ -95,6 +106,9 @@ public final class DuplexMain {
         }
         if (root instanceof BindException) {
             return "the address is in use or not available (" + root.getMessage() + "); choose another with --port or --host";
+        }
+        if (root instanceof UnresolvedAddressException) {
+            return "the host is not an address of this machine; check --host";
         }
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }

@@ -68,6 +68,8 @@ public final class EmbeddedServer implements AutoCloseable {
         webapp.setAttribute("org.eclipse.jetty.server.webapp.WebInfIncludeJarPattern", "^$");
         commandLine.values().forEach((setting, value) -> webapp.setInitParameter(setting.property(), value));
         server.setHandler(webapp);
+        server.setErrorHandler(new ProblemErrorHandler());
+        webapp.setErrorHandler(new WebAppProblemErrorHandler());
 
         server.setStopTimeout(config.shutdownTimeout().toMillis());
         server.setStopAtShutdown(false);

@@ -60,6 +60,9 @@ class ExecutableWarIT {
     void helpListsEveryOptionWithItsDefault() throws Exception {
         try (WarProcess war = WarProcess.start(tmp, "--help")) {
             assertEquals(0, war.awaitExit());
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "temporary files left behind");
+            }
             String text = String.join("\n", war.output());
             for (String option : List.of("--port", "--host", "--history-size", "--history-ttl", "--outbound-queue-messages",
                     "--heartbeat-interval", "--frame-max-bytes", "DUPLEX_PORT", "Default: 8080")) {

@@ -162,6 +162,21 @@ class RecoveryIT {
         }
     }
 
+    @Test
+    void moreThanHalfTheOutboundQueueIsNotRecovered() {
+        try (TestServer small = TestServer.start("outbound.queue.messages", "10"); Rest smallRest = new Rest(small.api());
+                WsClient fits = WsClient.connect(small.ws()); WsClient tooMuch = WsClient.connect(small.ws())) {
+            String epoch = null;
+            for (int i = 1; i <= 6; i++) {
+                epoch = smallRest.publish("recover.queue", "" + i).getString("epoch");
+            }
+            assertTrue(fits.subscribe("recover.queue", epoch, 1).getBoolean("recovered"), "5 messages fit half of 10");
+            assertEquals(List.of(2L, 3L, 4L, 5L, 6L), offsets(fits.awaitMessages("recover.queue", 5)));
+            assertFalse(tooMuch.subscribe("recover.queue", epoch, 0).getBoolean("recovered"), "6 do not");
+            assertTrue(tooMuch.isOpen());
+        }
+    }
+
     static List<Long> offsets(List<JsonObject> messages) {
         return messages.stream().map(m -> m.getJsonNumber("offset").longValue()).toList();
     }

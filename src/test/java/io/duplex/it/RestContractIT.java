@@ -11,6 +11,9 @@ import jakarta.json.JsonObject;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -151,6 +154,53 @@ class RestContractIT {
         try (Response response = node.rest().target("channels/rest.bad/messages").request()
                 .post(Entity.entity("data=1", MediaType.APPLICATION_FORM_URLENCODED))) {
             assertProblem(response, 415, "bad_request");
+        }
+    }
+
+    @Test
+    void bodiesMustBeOneUtf8JsonObjectAndNothingElse() {
+        try (Response trailing = node.rest().post("channels/rest.strict/messages", "{\"data\":1} {\"data\":2}")) {
+            assertTrue(assertProblem(trailing, 400, "bad_request").getString("detail").contains("after the JSON value"));
+        }
+        try (Response latin = node.rest().target("channels/rest.strict/messages").request()
+                .post(Entity.entity("{\"data\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1),
+                        MediaType.APPLICATION_JSON_TYPE.withCharset("ISO-8859-1")))) {
+            assertTrue(assertProblem(latin, 415, "bad_request").getString("detail").contains("UTF-8"));
+        }
+        byte[] invalid = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'};
+        try (Response bytes = node.rest().target("channels/rest.strict/messages").request()
+                .post(Entity.entity(invalid, MediaType.APPLICATION_JSON_TYPE))) {
+            assertTrue(assertProblem(bytes, 400, "bad_request").getString("detail").contains("not valid UTF-8"));
+        }
+        try (Response surrogate = node.rest().post("channels/rest.strict/messages", "{\"data\":\"\\udc00\"}")) {
+            assertTrue(assertProblem(surrogate, 400, "bad_request").getString("detail").contains("surrogate"));
+        }
+        assertEquals(0, node.rest().getJson("channels/rest.strict").getJsonNumber("offset").longValue());
+    }
+
+    @Test
+    void urisTheServerRefusesBeforeTheApiSeesThemAreProblemsToo() throws IOException {
+        for (String path : List.of("/api/channels/a%2Fb", "/api/channels/a%00b", "/api/channels/x%")) {
+            RawResponse raw = rawGet(path);
+            assertEquals(400, raw.status(), path);
+            assertEquals("application/problem+json", raw.contentType(), path);
+            assertTrue(raw.body().contains("\"code\":\"bad_request\""), raw.body());
+        }
+    }
+
+    private record RawResponse(int status, String contentType, String body) {
+    }
+
+    /** A GET written by hand: HTTP clients refuse to send URIs like these. */
+    private static RawResponse rawGet(String path) throws IOException {
+        try (Socket socket = new Socket(node.server().uri().getHost(), node.server().uri().getPort())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = response.indexOf("\r\n\r\n");
+            String contentType = response.substring(0, split).lines().filter(l -> l.toLowerCase().startsWith("content-type:"))
+                    .map(l -> l.substring("content-type:".length()).trim()).findFirst().orElse("");
+            return new RawResponse(Integer.parseInt(response.substring(9, 12)), contentType, response.substring(split + 4));
         }
     }
 

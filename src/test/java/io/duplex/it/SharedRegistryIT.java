@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.RawWebSocket;
 import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -34,6 +35,7 @@ class SharedRegistryIT {
             assertTrue(session.isNull("user"));
             assertTrue(session.getString("remote").startsWith("127.0.0.1:"), session::toString);
             Instant.parse(session.getString("connectedAt"));
+            assertTrue(session.getString("connectedAt").matches(".*T\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), "milliseconds: " + session);
             assertEquals(List.of("registry.a", "registry.b"),
                     session.getJsonArray("channels").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList());
         }
@@ -80,6 +82,18 @@ class SharedRegistryIT {
                 return response.getStatus() == 404;
             }
         });
+    }
+
+    @Test
+    void aConnectionThatHasNotSentConnectIsNotASessionYet() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(node.ws())) {
+            // The registry knows the connection (the heartbeat does), but REST shows only connected sessions.
+            assertEquals(0, node.rest().getJson("health").getInt("sessions"));
+            assertTrue(node.rest().getJson("sessions").getJsonArray("sessions").isEmpty());
+            raw.sendText("{\"id\":1,\"type\":\"connect\"}");
+            raw.readFrame();
+            assertEquals(1, node.rest().getJson("sessions").getJsonArray("sessions").size());
+        }
     }
 
     @Test

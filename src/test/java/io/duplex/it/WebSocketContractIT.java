@@ -9,6 +9,7 @@ import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import java.util.List;
+import static org.awaitility.Awaitility.await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -229,9 +230,32 @@ class WebSocketContractIT {
     void binaryFramesGetAnErrorAndTheConnectionLives() {
         try (WsClient client = node.connect()) {
             client.sendBinary(new byte[] {1, 2, 3});
+            client.sendBinary(new byte[3000]);
+            await().atMost(WsClient.TIMEOUT).until(() -> client.frames().stream().filter(f -> "error".equals(f.getString("type"))).count() == 2);
+            client.frames().stream().filter(f -> "error".equals(f.getString("type")))
+                    .forEach(error -> assertEquals("bad_request", error.getString("code")));
+            assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
+        }
+    }
+
+    @Test
+    void aFrameWithContentAfterItsObjectIsABadRequest() {
+        try (WsClient client = node.connect()) {
+            client.send("{\"id\":30,\"type\":\"ping\"} {\"id\":31,\"type\":\"ping\"}");
             JsonObject error = client.awaitFrame(f -> "error".equals(f.getString("type")));
             assertEquals("bad_request", error.getString("code"));
-            assertEquals("pong", client.request("{\"type\":\"ping\"}").getString("type"));
+            assertTrue(error.getString("message").contains("after the JSON value"), error::toString);
+            assertTrue(client.frames().stream().noneMatch(f -> "pong".equals(f.getString("type"))));
+        }
+    }
+
+    @Test
+    void dataWithHalfASurrogatePairIsRefusedNotMangled() {
+        try (WsClient client = node.connect()) {
+            JsonObject error = client.publish("contract.surrogate", "\"\\ud800\"");
+            assertError(error, "bad_request");
+            assertTrue(error.getString("message").contains("surrogate"), error::toString);
+            assertEquals("published", client.publish("contract.surrogate", "\"\\ud83d\\ude00\"").getString("type"));
         }
     }
 

@@ -47,6 +47,10 @@ class CodecTest {
             "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\"}   | bad_request     | 5",
             "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\",\"data\":null} | bad_request | 5",
             "{\"id\":1,\"type\":\"connect\",\"token\":7}         | bad_request     | 1",
+            "{\"id\":1,\"type\":\"ping\"} {}                       | bad_request     | ",
+            "{\"id\":1,\"type\":\"ping\",\"x\":\"\\ud800\"}   | bad_request     | 1",
+            "{\"id\":1,\"type\":\"ping\",\"x\":\"\\udc00\\ud800\"} | bad_request | 1",
+            "'   '                                               | bad_request     | ",
     })
     void refusesBadFramesWithACodeAndTheIdWhenKnown(String frame, String code, Long id) {
         FrameException e = assertThrows(FrameException.class, () -> codec.decode(frame));
@@ -60,6 +64,13 @@ class CodecTest {
         String deep = "{\"id\":1,\"type\":\"publish\",\"channel\":\"a\",\"data\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
         FrameException e = assertThrows(FrameException.class, () -> codec.decode(deep));
         assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    }
+
+    @Test
+    void escapedCharactersOutsideTheBasicPlaneAreKept() {
+        Command.Publish publish = (Command.Publish) codec.decode(
+                "{\"id\":1,\"type\":\"publish\",\"channel\":\"a\",\"data\":\"\\ud83d\\ude00 \\\\ud800\"}");
+        assertEquals("\"\ud83d\ude00 \\\\ud800\"", publish.data().json(), "an escaped backslash before 'ud800' is no escape");
     }
 
     @Test

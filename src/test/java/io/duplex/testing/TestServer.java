@@ -60,8 +60,9 @@ public final class TestServer implements AutoCloseable {
 
     private static synchronized ClassLoader loader() throws IOException {
         if (serverLoader == null) {
-            Path work = Files.createTempDirectory("duplex-it-");
-            work.toFile().deleteOnExit();
+            // Next to the WAR, so `mvn clean` removes it; each test JVM starts from a fresh copy.
+            Path work = war().resolveSibling("it-lib-provided");
+            Files.createDirectories(work);
             serverLoader = Launcher.serverClassLoader(war(), work);
         }
         return serverLoader;

@@ -23,8 +23,6 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/ws", configurator = EndpointConfigurator.class)
 public class DuplexEndpoint {
     private static final Logger LOG = Logger.getLogger(DuplexEndpoint.class.getName());
-    // Binary frames are refused with an error frame; there is no reason to buffer big ones first.
-    private static final int MAX_BINARY_BYTES = 1024;
 
     private final ConnectionHandler handler;
     private final DuplexConfig config;
@@ -40,7 +38,8 @@ public class DuplexEndpoint {
     @OnOpen
     public void open(Session ws) {
         ws.setMaxTextMessageBufferSize(config.frameMaxBytes());
-        ws.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
+        // Binary frames are answered with an error frame; the same size limit as text decides when to close.
+        ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
         // The heartbeat closes silent clients first, with 4004; the container's idle timeout is only a backstop.
         ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
         session = handler.opened(new JakartaConnection(ws, scheduler.blocking()));

@@ -1,0 +1,72 @@
+package io.duplex.rest;
+
+import io.duplex.channel.Payload;
+import io.duplex.config.Sizes;
+import io.duplex.error.DuplexException;
+import io.duplex.error.ErrorCode;
+import io.duplex.protocol.JsonInput;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the {@code {"data": …}} body of a REST request the way the WebSocket door reads a frame: bounded by
+ * {@code frame.max.bytes} while it is read, strictly UTF-8, exactly one JSON object — so both doors accept
+ * and refuse the same things, with the same messages.
+ */
+final class JsonBody {
+    private JsonBody() {
+    }
+
+    static Payload data(InputStream body, MediaType type, String contentLength, int maxBytes) {
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+            throw new NotSupportedException("JSON must be sent in UTF-8, not " + charset);
+        }
+        if (contentLength != null && contentLength.length() < 19 && contentLength.chars().allMatch(Character::isDigit)
+                && Long.parseLong(contentLength) > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        JsonObject object = JsonInput.readObject(utf8(read(body, maxBytes)), "request body");
+        JsonValue data = object.get("data");
+        if (data == null || data == JsonValue.NULL) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "'data' is required (any JSON value but null)");
+        }
+        return Payload.of(data);
+    }
+
+    private static byte[] read(InputStream body, int maxBytes) {
+        try {
+            byte[] bytes = body.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "the request body is not valid UTF-8");
+        }
+    }
+
+    private static DuplexException tooLarge(int maxBytes) {
+        return new DuplexException(ErrorCode.TOO_LARGE, "the request body is larger than " + Sizes.format(maxBytes) + " (frame.max.bytes)");
+    }
+}
