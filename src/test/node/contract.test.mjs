@@ -213,3 +213,14 @@ test('REST errors are problem+json documents', async () => {
   assert.equal(problem.code, 'invalid_channel');
   assert.equal(problem.status, 400);
 });
+
+test('the OpenAPI document describes the REST API', async () => {
+  const response = await fetch(api('openapi.json'));
+  assert.equal(response.status, 200);
+  const document = await response.json();
+  assert.match(document.openapi, /^3\./);
+  for (const path of ['/api/channels/{channel}/messages', '/api/sessions/{id}', '/api/health']) {
+    assert.ok(document.paths[path], `${path} is described`);
+  }
+  assert.ok(document.paths['/api/channels/{channel}/messages'].post, 'publish is described');
+});

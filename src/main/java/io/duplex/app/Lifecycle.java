@@ -17,13 +17,14 @@ public class Lifecycle {
     private static final Logger LOG = Logger.getLogger("io.duplex");
 
     void started(@Observes @Initialized(ApplicationScoped.class) ServletContext context, DuplexConfig config, Node node,
-            Heartbeat heartbeat) {
+            Heartbeat heartbeat, Version version) {
         node.start();
         heartbeat.start();
-        String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
-        LOG.info(() -> "Duplex ready at context " + path + ": engine " + node.engine() + ", history "
-                + config.historySize() + " messages / " + Durations.format(config.historyTtl())
-                + " per channel, mode dev");
+        // The container knows its host and port; the application knows its paths.
+        String root = context.getContextPath();
+        LOG.info(() -> "Duplex " + version.value() + " ready at " + (root.isEmpty() ? "/" : root) + ": REST " + root + "/api, WebSocket "
+                + root + "/ws, OpenAPI " + root + "/api/openapi.json; engine " + node.engine() + " (history "
+                + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel), mode dev");
         LOG.warning("DEV MODE: no authentication and plain ws:// are allowed; do not expose this node to untrusted networks");
     }
 

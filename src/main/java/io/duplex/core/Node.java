@@ -125,7 +125,7 @@ public class Node {
             disconnect(session, DisconnectReason.GOING_AWAY);
         }
         if (!open.isEmpty()) {
-            LOG.info(() -> "closed " + open.size() + " sessions with 1001 (server shutting down)");
+            LOG.info(() -> "closed " + open.size() + (open.size() == 1 ? " session" : " sessions") + " with 1001 (server shutting down)");
         }
     }
 

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Deploys the very target/duplex.war that `mvn package` built to real containers and proves it there:
+# for each container, fetch it from Maven Central (cached in the local Maven repository), unpack it fresh,
+# start it on free ports of 127.0.0.1, deploy the WAR, run the contract suite against its base URL
+# (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
+# undeploy it while a WebSocket client watches for its 1001 close, check the container's log, and stop it.
+#
+# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 glassfish wildfly]   (default: all)
+# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+war="${DUPLEX_WAR:-$root/target/duplex.war}"
+work="${DUPLEX_CONTAINERS_WORK:-$root/target/containers}"
+node_dir="$root/src/test/node"
+
+# Versions: the newest Maven Central serves here of each line (see docs/deploy.md).
+JETTY_VERSION=12.1.12
+TOMCAT10_VERSION=10.1.59
+TOMCAT11_VERSION=11.0.24
+GLASSFISH_VERSION=7.0.20
+WILDFLY_VERSION=37.0.1.Final
+
+# Each container configures Duplex its own usual way (environment, context parameter, system property);
+# the start line must show this value.
+HISTORY_SIZE=7
+
+[ -f "$war" ] || { echo "no $war: run 'mvn -DskipTests package' first" >&2; exit 2; }
+[ -d "$node_dir/node_modules/ws" ] || (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
+mkdir -p "$work/downloads"
+
+say() { printf '[%s] %s\n' "$current" "$*"; }
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# fetch GROUP:ARTIFACT:VERSION:TYPE → path of the file, downloaded once into the local Maven repository.
+fetch() {
+  local coordinates=$1 file
+  file="$work/downloads/$(echo "$coordinates" | awk -F: '{print $2 "-" $3 "." $4}')"
+  if [ ! -f "$file" ]; then
+    mvn -q -B -ntp -Dstyle.color=never dependency:copy -Dartifact="$coordinates" -DoutputDirectory="$work/downloads" >&2 \
+      || { echo "could not fetch $coordinates from Maven Central" >&2; return 1; }
+  fi
+  echo "$file"
+}
+
+# wait_for SECONDS COMMAND...: run COMMAND every half second until it succeeds.
+wait_for() {
+  local seconds=$1; shift
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.5
+  done
+}
+
+healthy() { curl -fsS "$base/api/health" | grep -q '"status":"up"'; }
+gone() { ! curl -fsS -o /dev/null "$base/api/health"; }
+
+# ---- one function per container: prepare (unpack, ports), start, deploy, undeploy, stop ----
+
+jetty_prepare() {
+  local archive; archive=$(fetch "org.eclipse.jetty:jetty-home:$JETTY_VERSION:tar.gz") || return 1
+  tar -xzf "$archive" -C "$dir"
+  home="$dir/jetty-home-$JETTY_VERSION"; mkdir -p "$dir/base"
+  (cd "$dir/base" && java -jar "$home/start.jar" --add-modules=http,ee10-deploy,ee10-annotations,ee10-websocket-jakarta >/dev/null 2>&1)
+}
+jetty_start() {
+  # Configured through the environment.
+  (cd "$dir/base" && DUPLEX_HISTORY_SIZE=$HISTORY_SIZE exec java -jar "$home/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" \
+    jetty.deploy.scanInterval=1) >"$log" 2>&1 &
+  pid=$!
+}
+jetty_deploy() { cp "$war" "$dir/base/webapps/duplex.war"; }
+jetty_undeploy() { rm -f "$dir/base/webapps/duplex.war"; }
+jetty_stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+
+tomcat_prepare() {
+  local version=$1 archive; archive=$(fetch "org.apache.tomcat:tomcat:$version:zip") || return 1
+  unzip -q "$archive" -d "$dir"
+  home="$dir/apache-tomcat-$version"; chmod +x "$home"/bin/*.sh
+  rm -rf "$home"/webapps/*
+  sed -i "s/port=\"8080\"/port=\"$port\" address=\"127.0.0.1\"/; s/port=\"8005\"/port=\"-1\"/" "$home/conf/server.xml"
+}
+tomcat_start() { (CATALINA_PID="$dir/pid" exec "$home/bin/catalina.sh" run) >"$log" 2>&1 & pid=$!; }
+tomcat10_configure() {
+  # Configured through a context parameter in Tomcat's context descriptor for /duplex.
+  mkdir -p "$home/conf/Catalina/localhost"
+  printf '<Context>\n  <Parameter name="duplex.history.size" value="%s" override="false"/>\n</Context>\n' "$HISTORY_SIZE" \
+    >"$home/conf/Catalina/localhost/duplex.xml"
+}
+tomcat11_configure() {
+  # Configured through a system property in Tomcat's setenv.sh.
+  printf 'CATALINA_OPTS="$CATALINA_OPTS -Dduplex.history.size=%s"\n' "$HISTORY_SIZE" >"$home/bin/setenv.sh"
+}
+tomcat_deploy() { cp "$war" "$home/webapps/duplex.war"; }
+tomcat_undeploy() { rm -f "$home/webapps/duplex.war"; }
+tomcat_stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+tomcat10_prepare() { tomcat_prepare "$TOMCAT10_VERSION" && tomcat10_configure; }
+tomcat11_prepare() { tomcat_prepare "$TOMCAT11_VERSION" && tomcat11_configure; }
+for op in start deploy undeploy stop; do
+  eval "tomcat10_$op() { tomcat_$op; }; tomcat11_$op() { tomcat_$op; }"
+done
+
+glassfish_prepare() {
+  local archive; archive=$(fetch "org.glassfish.main.distributions:glassfish:$GLASSFISH_VERSION:zip") || return 1
+  unzip -q "$archive" -d "$dir"
+  home="$dir/glassfish7"; admin_port=$(free_port)
+  local config="$home/glassfish/domains/domain1/config/domain.xml" p
+  sed -i "s/port=\"8080\"/port=\"$port\"/; s/port=\"4848\"/port=\"$admin_port\"/" "$config"
+  for p in 8181 3700 3820 3920 8686 9009 7676; do sed -i "s/\"$p\"/\"$(free_port)\"/g" "$config"; done
+}
+glassfish_start() {
+  "$home/bin/asadmin" start-domain domain1 >"$log.admin" 2>&1
+  log="$home/glassfish/domains/domain1/logs/server.log"
+  pid=
+}
+glassfish_deploy() {
+  # Configured through a system property of the server, set with asadmin.
+  "$home/bin/asadmin" --port "$admin_port" create-system-properties "duplex.history.size=$HISTORY_SIZE" >>"$dir/admin.log" 2>&1
+  "$home/bin/asadmin" --port "$admin_port" deploy --contextroot duplex --name duplex "$war" >>"$dir/admin.log" 2>&1
+}
+glassfish_undeploy() { "$home/bin/asadmin" --port "$admin_port" undeploy duplex >>"$dir/admin.log" 2>&1; }
+glassfish_stop() { "$home/bin/asadmin" --port "$admin_port" stop-domain domain1 >>"$dir/admin.log" 2>&1; }
+
+wildfly_prepare() {
+  local archive; archive=$(fetch "org.wildfly:wildfly-dist:$WILDFLY_VERSION:tar.gz") || return 1
+  tar -xzf "$archive" -C "$dir"
+  home="$dir/wildfly-$WILDFLY_VERSION"
+}
+wildfly_start() {
+  # Every port WildFly opens, moved to a free one.
+  # Configured through a system property on the command line.
+  (exec "$home/bin/standalone.sh" -Dduplex.history.size="$HISTORY_SIZE" -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1 \
+    -Djboss.http.port="$port" -Djboss.https.port="$(free_port)" -Djboss.management.http.port="$(free_port)" \
+    -Djboss.management.https.port="$(free_port)" -Djboss.ajp.port="$(free_port)" \
+    -Djboss.txn.recovery.port="$(free_port)" -Djboss.txn.status.port="$(free_port)") >"$log" 2>&1 &
+  pid=$!
+}
+wildfly_deploy() { cp "$war" "$home/standalone/deployments/duplex.war"; }
+wildfly_undeploy() { rm -f "$home/standalone/deployments/duplex.war"; }
+wildfly_stop() { pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+
+# ---- the check, the same for every container ----
+
+run_container() {
+  current=$1
+  dir="$work/$current"; rm -rf "$dir"; mkdir -p "$dir"
+  log="$dir/container.log"; port=$(free_port); base="http://127.0.0.1:$port/duplex"
+  local failures=()
+
+  say "preparing (Maven Central → $dir)"
+  "${current}_prepare" || { results+=("$current|FAIL|could not fetch or unpack"); return; }
+  say "starting on 127.0.0.1:$port"
+  local started=$SECONDS
+  "${current}_start"
+  "${current}_deploy" || failures+=("deploy command failed")
+  if ! wait_for 180 healthy; then
+    failures+=("not healthy within 180 s")
+  else
+    say "healthy after $((SECONDS - started)) s; running the contract suite against $base/"
+    if ! (cd "$node_dir" && DUPLEX_URL="$base/" node --test --test-reporter=dot contract.test.mjs >"$dir/contract.log" 2>&1); then
+      failures+=("contract suite failed (see $dir/contract.log)")
+      tail -40 "$dir/contract.log"
+    fi
+    say "undeploying while a WebSocket session watches"
+    (cd "$node_dir" && DUPLEX_URL="$base/" exec node close-watch.mjs 1001 90) >"$dir/close.log" 2>&1 &
+    local watcher=$!
+    wait_for 20 grep -q READY "$dir/close.log" || failures+=("the watching session did not connect")
+    "${current}_undeploy"
+    wait "$watcher" || failures+=("undeploy did not close the session with 1001: $(cat "$dir/close.log" | tr '\n' ' ')")
+    wait_for 60 gone || failures+=("still serving 60 s after undeploy")
+    say "session: $(grep CLOSED "$dir/close.log")"
+  fi
+  # The log as it stands after the undeploy (GlassFish starts a new file when the domain stops).
+  cp "$log" "$dir/after-undeploy.log"
+  log="$dir/after-undeploy.log"
+  "${current}_stop"
+
+  # The log: one start line, and nothing the container reports as leaked or broken by Duplex.
+  local starts; starts=$(grep -c "Duplex .* ready at /duplex" "$log")
+  [ "$starts" = 1 ] || failures+=("expected one start line of Duplex in the log, found $starts")
+  grep -q "history $HISTORY_SIZE messages" "$log" || failures+=("the setting history.size=$HISTORY_SIZE did not reach Duplex")
+  if grep -qiE "failed to stop it|memory leak|appears to have started a thread" "$log"; then
+    failures+=("the container reports leaked threads: $(grep -iE 'failed to stop it|memory leak|appears to have started a thread' "$log" | head -2)")
+  fi
+  if grep -E "(SEVERE|ERROR)" "$log" | grep -qiE "duplex|io\.duplex"; then
+    failures+=("errors mention Duplex: $(grep -E '(SEVERE|ERROR)' "$log" | grep -iE 'duplex' | head -2)")
+  fi
+  say "log: $(grep -m1 "Duplex .* ready at" "$log" | sed 's/^.*Duplex /Duplex /')"
+
+  if [ ${#failures[@]} -eq 0 ]; then
+    results+=("$current|PASS|configured, contract suite, 1001 on undeploy, clean log")
+  else
+    results+=("$current|FAIL|$(IFS='; '; echo "${failures[*]}")")
+  fi
+}
+
+containers=("$@")
+[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 glassfish wildfly)
+results=()
+for c in "${containers[@]}"; do
+  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 glassfish wildfly" >&2; exit 2; }
+  run_container "$c"
+done
+
+echo
+echo "container  result  details"
+failed=0
+for r in "${results[@]}"; do
+  IFS='|' read -r name result details <<<"$r"
+  printf '%-10s %-7s %s\n' "$name" "$result" "$details"
+  [ "$result" = PASS ] || failed=$((failed + 1))
+done
+passed=$(( ${#results[@]} - failed ))
+echo
+echo "containers: $passed passed, $failed failed"
+[ $failed -eq 0 ]
