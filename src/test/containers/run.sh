@@ -41,8 +41,11 @@ fetch() {
   local coordinates=$1 file
   file="$work/downloads/$(echo "$coordinates" | awk -F: '{print $2 "-" $3 "." $4}')"
   if [ ! -f "$file" ]; then
-    mvn -q -B -ntp -Dstyle.color=never dependency:copy -Dartifact="$coordinates" -DoutputDirectory="$work/downloads" >&2 \
-      || { echo "could not fetch $coordinates from Maven Central" >&2; return 1; }
+    if ! mvn -q -B -ntp dependency:copy -Dartifact="$coordinates" -DoutputDirectory="$work/downloads" >"$work/fetch.log" 2>&1; then
+      cat "$work/fetch.log" >&2
+      echo "could not fetch $coordinates from Maven Central" >&2
+      return 1
+    fi
   fi
   echo "$file"
 }

@@ -29,11 +29,6 @@ public final class Payload {
         return new Payload(value.toString());
     }
 
-    /** A payload whose JSON text is already known to be valid (it was produced by {@link #json()}). */
-    public static Payload ofTrustedJson(String json) {
-        return new Payload(json);
-    }
-
     /** Compact JSON text. */
     public String json() {
         return json;

@@ -129,10 +129,6 @@ public class Node {
         }
     }
 
-    public boolean stopping() {
-        return stopping;
-    }
-
     private void release(ClientSession session) {
         hub.remove(session);
         for (Subscription subscription : session.subscriptions()) {

@@ -79,10 +79,6 @@ final class Outbox {
         return queued.get();
     }
 
-    long queuedBytes() {
-        return queuedBytes.get();
-    }
-
     /** Drops what is queued; nothing more is sent. */
     void close() {
         closed = true;

@@ -11,7 +11,6 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -51,7 +50,8 @@ final class JsonBody {
             }
             return bytes;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+            // The client went away or stalled mid-body: its problem, answered (if it still listens), not logged.
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "the request body could not be read to its end");
         }
     }
 

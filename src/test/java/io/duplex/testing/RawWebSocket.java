@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -159,10 +158,6 @@ public final class RawWebSocket implements AutoCloseable {
                 return frame;
             }
         }
-    }
-
-    public InputStream input() {
-        return in;
     }
 
     /** How long a read may block before it fails. */

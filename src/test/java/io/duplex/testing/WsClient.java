@@ -157,10 +157,6 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    public CompletableFuture<CloseReason> closed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         try {
