@@ -22,16 +22,20 @@ public class Hub {
      * client does not know its id, and the session is not one yet).
      */
     public Optional<ClientSession> session(String id) {
-        return Optional.ofNullable(sessions.get(id)).filter(s -> s.open() && s.connected());
+        return Optional.ofNullable(sessions.get(id)).filter(Hub::isSession);
     }
 
     /** The sessions of this node that have completed {@code connect}. */
     public Collection<ClientSession> sessions() {
-        return sessions.values().stream().filter(s -> s.open() && s.connected()).toList();
+        return sessions.values().stream().filter(Hub::isSession).toList();
     }
 
     public int sessionCount() {
-        return (int) sessions.values().stream().filter(s -> s.open() && s.connected()).count();
+        return (int) sessions.values().stream().filter(Hub::isSession).count();
+    }
+
+    private static boolean isSession(ClientSession connection) {
+        return connection.open() && connection.connected();
     }
 
     /** Every connection of this node, connected or not: for the heartbeat and for shutdown. */

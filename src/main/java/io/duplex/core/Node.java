@@ -144,10 +144,7 @@ public class Node {
      * messages, and every live message after them (see {@link Subscription}).
      */
     public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since) {
-        if (session.subscriptionMap().containsKey(channel)) {
-            throw new DuplexException(ErrorCode.BAD_REQUEST, "already subscribed to '" + channel + "'");
-        }
-        if (session.subscriptionMap().size() >= config.subscriptionsMax()) {
+        if (session.subscriptionMap().size() >= config.subscriptionsMax() && !session.subscriptionMap().containsKey(channel)) {
             throw new DuplexException(ErrorCode.LIMIT_EXCEEDED,
                     "a session may subscribe to " + config.subscriptionsMax() + " channels at most");
         }
