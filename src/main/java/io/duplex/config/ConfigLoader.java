@@ -54,7 +54,8 @@ public final class ConfigLoader {
             try {
                 values.put(setting, setting.parse(text));
             } catch (IllegalArgumentException e) {
-                problems.add(setting.key() + " = '" + text + "' (from " + origin + ") is not valid: expected " + e.getMessage());
+                String shown = setting.secret() ? "(secret)" : "'" + text + "'";
+                problems.add(setting.key() + " = " + shown + " (from " + origin + ") is not valid: expected " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
@@ -63,8 +64,17 @@ public final class ConfigLoader {
 
         DuplexConfig config = new DuplexConfig(
                 Optional.ofNullable((String) values.get(Setting.CONFIG)),
+                Mode.valueOf(((String) values.get(Setting.MODE)).toUpperCase(java.util.Locale.ROOT)),
                 (String) values.get(Setting.HOST),
                 (Integer) values.get(Setting.PORT),
+                directory((String) values.get(Setting.DATA_DIR)),
+                new DuplexConfig.Tls(
+                        path(values.get(Setting.TLS_KEYSTORE)),
+                        path(values.get(Setting.TLS_KEY)),
+                        Optional.ofNullable((Secret) values.get(Setting.TLS_PASSWORD)),
+                        (Boolean) values.get(Setting.DEV_TLS),
+                        (Boolean) values.get(Setting.H2C),
+                        (Boolean) values.get(Setting.PROXY_TRUSTED)),
                 (String) values.get(Setting.ENGINE),
                 (Integer) values.get(Setting.HISTORY_SIZE),
                 (Duration) values.get(Setting.HISTORY_TTL),
@@ -78,6 +88,22 @@ public final class ConfigLoader {
                 (Duration) values.get(Setting.HEARTBEAT_INTERVAL),
                 (Duration) values.get(Setting.HEARTBEAT_TIMEOUT),
                 (Duration) values.get(Setting.CONNECT_TIMEOUT),
+                new DuplexConfig.Auth(
+                        Optional.ofNullable((Secret) values.get(Setting.TOKEN_HMAC_SECRET)),
+                        path(values.get(Setting.TOKEN_PUBLIC_KEY)),
+                        path(values.get(Setting.TOKEN_JWKS)),
+                        Optional.ofNullable((String) values.get(Setting.TOKEN_ISSUER)),
+                        Optional.ofNullable((String) values.get(Setting.TOKEN_AUDIENCE)),
+                        (Duration) values.get(Setting.TOKEN_REFRESH_BEFORE),
+                        values.containsKey(Setting.API_KEY) ? castList(values.get(Setting.API_KEY)) : List.of(),
+                        (Boolean) values.get(Setting.API_READ_OPEN),
+                        castList(values.get(Setting.CHANNELS_PUBLIC)),
+                        Optional.ofNullable(values.containsKey(Setting.ORIGINS) ? castList(values.get(Setting.ORIGINS)) : null)),
+                new DuplexConfig.Limits(
+                        (Integer) values.get(Setting.CONNECTIONS_PER_USER),
+                        (Integer) values.get(Setting.PUBLISH_RATE),
+                        (Integer) values.get(Setting.HANDSHAKE_RATE),
+                        (Boolean) values.get(Setting.WS_COMPRESSION)),
                 (Duration) values.get(Setting.SHUTDOWN_TIMEOUT),
                 (String) values.get(Setting.LOG_LEVEL));
         checkConsistency(config);
@@ -95,9 +121,47 @@ public final class ConfigLoader {
             problems.add("outbound.queue.bytes (" + Sizes.format(config.outboundQueueBytes()) + ") must be at least frame.max.bytes ("
                     + Sizes.format(config.frameMaxBytes()) + "), or one full-size message would disconnect its subscribers");
         }
+        if (config.tls().keystore().isPresent() && config.tls().dev()) {
+            problems.add("tls.keystore and dev.tls are both set: use your certificate or the self-signed one, not both");
+        }
+        if (config.tls().key().isPresent() && config.tls().keystore().isEmpty()) {
+            problems.add("tls.key is set without tls.keystore: tls.keystore names the PEM certificate that goes with the key");
+        }
+        if (config.mode() == Mode.PRODUCTION) {
+            List<String> missing = new ArrayList<>();
+            if (!config.auth().tokens()) {
+                missing.add("a token key (token.hmac.secret, token.public.key or token.jwks)");
+            }
+            if (config.auth().apiKeys().isEmpty()) {
+                missing.add("an API key (api.key)");
+            }
+            if (config.tls().dev()) {
+                problems.add("production mode does not accept dev.tls (a self-signed certificate): use tls.keystore, or proxy.trusted behind a TLS proxy");
+            }
+            if (!missing.isEmpty()) {
+                problems.add("production mode needs " + String.join(" and ", missing));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> castList(Object value) {
+        return (List<T>) value;
+    }
+
+    private static Optional<Path> path(Object value) {
+        return Optional.ofNullable((String) value).map(Path::of);
+    }
+
+    /** A directory path; a leading {@code ~} is the user's home. */
+    private static Path directory(String text) {
+        if (text.equals("~") || text.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home")).resolve(text.equals("~") ? "" : text.substring(2));
+        }
+        return Path.of(text);
     }
 
     private static String raw(Setting setting, List<ConfigSource> sources) {

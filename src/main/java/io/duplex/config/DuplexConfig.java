@@ -1,6 +1,8 @@
 package io.duplex.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,8 +11,11 @@ import java.util.Optional;
  */
 public record DuplexConfig(
         Optional<String> configFile,
+        Mode mode,
         String host,
         int port,
+        Path dataDir,
+        Tls tls,
         String engine,
         int historySize,
         Duration historyTtl,
@@ -24,11 +29,43 @@ public record DuplexConfig(
         Duration heartbeatInterval,
         Duration heartbeatTimeout,
         Duration connectTimeout,
+        Auth auth,
+        Limits limits,
         Duration shutdownTimeout,
         String logLevel) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
         return ConfigLoader.load();
+    }
+
+    /** How the embedded server speaks TLS and HTTP/2, and whether it trusts a proxy's forwarded headers. */
+    public record Tls(Optional<Path> keystore, Optional<Path> key, Optional<Secret> password, boolean dev, boolean h2c,
+            boolean proxyTrusted) {
+
+        /** Whether the embedded server serves https:// and wss://. */
+        public boolean enabled() {
+            return keystore.isPresent() || dev;
+        }
+    }
+
+    /** Who may connect and call the API, and what they may do. */
+    public record Auth(Optional<Secret> hmacSecret, Optional<Path> publicKey, Optional<Path> jwks, Optional<String> issuer,
+            Optional<String> audience, Duration refreshBefore, List<Secret> apiKeys, boolean readOpen,
+            List<String> publicNamespaces, Optional<List<String>> origins) {
+
+        /** Whether connection tokens are verified (a key to verify them with is configured). */
+        public boolean tokens() {
+            return hmacSecret.isPresent() || publicKey.isPresent() || jwks.isPresent();
+        }
+
+        /** Whether the REST API asks for credentials: an API key or a token key is configured. */
+        public boolean api() {
+            return tokens() || !apiKeys.isEmpty();
+        }
+    }
+
+    /** Limits against abuse, per connection, user and client address. */
+    public record Limits(int connectionsPerUser, int publishRate, int handshakeRate, boolean compression) {
     }
 }

@@ -15,10 +15,30 @@ import java.util.Locale;
 public enum Setting {
     CONFIG("config", null, ValueType.text("a path to a properties file"),
             "Properties file with more settings (keys as named here, e.g. history.size=500). Optional."),
+    MODE("mode", "dev", ValueType.oneOf("dev", "production"),
+            "dev: no authentication needed, plain ws:// allowed, a warning at start. production: refuses to start "
+                    + "without TLS (or proxy.trusted), a token key and an API key, and refuses plain-HTTP requests."),
     HOST("host", "127.0.0.1", ValueType.text("a host name or IP address"),
             "Address the embedded server binds. 0.0.0.0 accepts connections from other machines. Embedded server only."),
     PORT("port", "8080", ValueType.integer(0, 65535),
             "HTTP port of the embedded server; 0 picks a free port. Embedded server only."),
+    DATA_DIR("data.dir", "~/.duplex", ValueType.text("a directory path"),
+            "Where the node keeps files it makes itself: the --dev-tls certificate. Embedded server only."),
+    TLS_KEYSTORE("tls.keystore", null, ValueType.text("a path to a .p12/.pfx keystore or a PEM certificate file"),
+            "Serves https:// and wss:// (and HTTP/2) with this certificate: a PKCS12 keystore, or a PEM file with the "
+                    + "certificate chain (then tls.key names the PEM private key). Embedded server only."),
+    TLS_KEY("tls.key", null, ValueType.text("a path to a PEM private key file"),
+            "The PEM private key for a PEM tls.keystore (PKCS#8, PKCS#1 or SEC1; encrypted with tls.password or not)."),
+    TLS_PASSWORD("tls.password", null, ValueType.secret("a password", 1),
+            "Password of the tls.keystore (or of an encrypted tls.key). A secret: never logged."),
+    DEV_TLS("dev.tls", "false", ValueType.bool(),
+            "Serves https:// and wss:// with a self-signed certificate for localhost, made on first start and kept "
+                    + "in data.dir. For development: clients must be told to trust it. Embedded server only."),
+    H2C("h2c", "false", ValueType.bool(),
+            "Also serves plain-text HTTP/2 (h2c, upgrade and prior knowledge) when TLS is off. Embedded server only."),
+    PROXY_TRUSTED("proxy.trusted", "false", ValueType.bool(),
+            "Trusts X-Forwarded-Proto/-For/-Host and Forwarded headers: the client address, scheme and host are "
+                    + "taken from them. Turn on only behind a proxy that sets them. Embedded server only."),
     ENGINE("engine", "memory", ValueType.oneOf("memory"),
             "Engine that carries messages and history. memory: one node, history kept in this process."),
     HISTORY_SIZE("history.size", "1000", ValueType.integer(0, 1_000_000),
@@ -47,6 +67,38 @@ public enum Setting {
             "How long after the ping the client has to send anything (a pong will do). Then: closed with 4004."),
     CONNECT_TIMEOUT("connect.timeout", "10s", ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
             "Time a new connection has to send `connect`. Then: closed with 1008."),
+    TOKEN_HMAC_SECRET("token.hmac.secret", null, ValueType.secret("a secret of at least 32 characters", 32),
+            "Verifies connection tokens (JWT) signed with HS256/HS384/HS512 with this shared secret. A secret: never logged."),
+    TOKEN_PUBLIC_KEY("token.public.key", null, ValueType.text("a path to a PEM public key or certificate"),
+            "Verifies connection tokens (JWT) signed with RS256/PS256/ES256 (and stronger) with this RSA or EC public key."),
+    TOKEN_JWKS("token.jwks", null, ValueType.text("a path to a JWKS (JSON Web Key Set) file"),
+            "Verifies connection tokens (JWT) with the public keys of this JWK set, chosen by the token's kid."),
+    TOKEN_ISSUER("token.issuer", null, ValueType.text("the expected iss claim"),
+            "When set, a token must carry exactly this iss claim."),
+    TOKEN_AUDIENCE("token.audience", null, ValueType.text("the expected aud claim"),
+            "When set, a token's aud claim must contain this value."),
+    TOKEN_REFRESH_BEFORE("token.refresh.before", "30s", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)),
+            "How long before its token expires a connection is sent a refresh push. At expiry without a fresh token: closed with 4003."),
+    API_KEY("api.key", null, ValueType.secrets("a key of at least 16 characters (several: comma-separated)", 16),
+            "Keys that server-side callers send as `Authorization: Bearer KEY` to use the REST API. Several, "
+                    + "comma-separated, allow rotation. A secret: never logged."),
+    API_READ_OPEN("api.read.open", "false", ValueType.bool(),
+            "Opens the read-only channel endpoints (GET /api/channels…: channels, history, presence) to callers "
+                    + "without credentials. Sessions stay protected."),
+    CHANNELS_PUBLIC("channels.public", "public:", ValueType.list("comma-separated channel name prefixes"),
+            "Namespaces any connected client may subscribe to and read (history, presence) without a claim. Empty: none."),
+    ORIGINS("origins", null, ValueType.list("comma-separated origins like https://app.example.com, or *"),
+            "Web origins allowed to open WebSocket connections (against cross-site WebSocket hijacking); * allows any. "
+                    + "Default: any in dev mode, only the node's own origin in production mode."),
+    CONNECTIONS_PER_USER("connections.per.user", "100", ValueType.integer(1, 1_000_000),
+            "Open connections one user (token sub) may have on this node. One more: limit_exceeded, closed with 1008."),
+    PUBLISH_RATE("publish.rate", "100", ValueType.integer(1, 1_000_000),
+            "Publishes per second one connection may send (bursts of as many allowed). More: closed with 4005."),
+    HANDSHAKE_RATE("handshake.rate", "20", ValueType.integer(1, 1_000_000),
+            "WebSocket handshakes per second from one client address (bursts of as many allowed). More: closed with "
+                    + "4005 before any frame is read."),
+    WS_COMPRESSION("ws.compression", "false", ValueType.bool(),
+            "Negotiates permessage-deflate when a client offers it. Inflated messages are held to frame.max.bytes."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server waits for requests in flight before it exits. Embedded server only."),
     LOG_LEVEL("log.level", "info", ValueType.oneOf("error", "warn", "info", "debug"),
@@ -91,6 +143,11 @@ public enum Setting {
 
     public String description() {
         return description;
+    }
+
+    /** Whether the value is a secret: error messages never show it. */
+    public boolean secret() {
+        return type.secret();
     }
 
     /** What a valid value looks like. */

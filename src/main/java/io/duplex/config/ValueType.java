@@ -18,6 +18,11 @@ abstract class ValueType<T> {
 
     abstract T parse(String text);
 
+    /** Whether values of this type are secrets, never to be shown in messages. */
+    boolean secret() {
+        return false;
+    }
+
     static ValueType<Integer> integer(int min, int max) {
         return new ValueType<>() {
             @Override
@@ -135,6 +140,95 @@ abstract class ValueType<T> {
                     throw new IllegalArgumentException(expected());
                 }
                 return value;
+            }
+        };
+    }
+
+    /** {@code true} or {@code false} (also yes/no, on/off, 1/0). */
+    static ValueType<Boolean> bool() {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return "true or false";
+            }
+
+            @Override
+            Boolean parse(String text) {
+                return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "on", "1" -> true;
+                    case "false", "no", "off", "0" -> false;
+                    default -> throw new IllegalArgumentException(expected());
+                };
+            }
+        };
+    }
+
+    /** A comma-separated list of non-empty items; an empty text is the empty list. */
+    static ValueType<List<String>> list(String expected) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return expected;
+            }
+
+            @Override
+            List<String> parse(String text) {
+                if (text.isBlank()) {
+                    return List.of();
+                }
+                List<String> items = Arrays.stream(text.split(",")).map(String::trim).toList();
+                if (items.stream().anyMatch(String::isEmpty)) {
+                    throw new IllegalArgumentException(expected + " (an item is empty)");
+                }
+                return items;
+            }
+        };
+    }
+
+    /** Secret text: a key, a password. Held as a {@link Secret}, which never prints its value. */
+    static ValueType<Secret> secret(String expected, int minLength) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return expected;
+            }
+
+            @Override
+            boolean secret() {
+                return true;
+            }
+
+            @Override
+            Secret parse(String text) {
+                String value = text.trim();
+                if (value.length() < minLength) {
+                    throw new IllegalArgumentException(expected);
+                }
+                return new Secret(value);
+            }
+        };
+    }
+
+    /** Comma-separated secrets, each at least {@code minLength} characters: several keys allow rotation. */
+    static ValueType<List<Secret>> secrets(String expected, int minLength) {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return expected;
+            }
+
+            @Override
+            boolean secret() {
+                return true;
+            }
+
+            @Override
+            List<Secret> parse(String text) {
+                List<Secret> keys = Arrays.stream(text.split(",")).map(String::trim).map(Secret::new).toList();
+                if (keys.stream().anyMatch(k -> k.value().length() < minLength)) {
+                    throw new IllegalArgumentException(expected);
+                }
+                return keys;
             }
         };
     }
