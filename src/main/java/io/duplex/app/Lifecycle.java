@@ -2,8 +2,10 @@ package io.duplex.app;
 
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Durations;
+import io.duplex.config.Mode;
 import io.duplex.core.Heartbeat;
 import io.duplex.core.Node;
+import io.duplex.security.TokenVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -17,15 +19,32 @@ public class Lifecycle {
     private static final Logger LOG = Logger.getLogger("io.duplex");
 
     void started(@Observes @Initialized(ApplicationScoped.class) ServletContext context, DuplexConfig config, Node node,
-            Heartbeat heartbeat, Version version) {
+            Heartbeat heartbeat, Version version, TokenVerifier tokens) {
+        // Reads the token keys now: a key file that cannot be used fails the start, not the first connect.
+        boolean checksTokens = tokens.enabled();
         node.start();
         heartbeat.start();
         // The container knows its host and port; the application knows its paths.
         String root = context.getContextPath();
         LOG.info(() -> "Duplex " + version.value() + " ready at " + (root.isEmpty() ? "/" : root) + ": REST " + root + "/api, WebSocket "
                 + root + "/ws, OpenAPI " + root + "/api/openapi.json; engine " + node.engine() + " (history "
-                + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel), mode dev");
-        LOG.warning("DEV MODE: no authentication and plain ws:// are allowed; do not expose this node to untrusted networks");
+                + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel), mode "
+                + config.mode().label() + "; " + security(config, checksTokens));
+        if (config.mode() == Mode.DEV) {
+            LOG.warning(checksTokens || config.auth().api()
+                    ? "DEV MODE: plain ws:// and http:// are allowed; --mode production refuses them"
+                    : "DEV MODE: no authentication (anyone may connect, subscribe, publish and use the REST API) and plain "
+                            + "ws:// are allowed; do not expose this node to untrusted networks (see --mode production)");
+        }
+    }
+
+    /** What protects this node, for the start line: never a key itself. */
+    private static String security(DuplexConfig config, boolean checksTokens) {
+        DuplexConfig.Auth auth = config.auth();
+        String tokens = checksTokens ? "tokens checked" : "no token check";
+        String api = auth.apiKeys().isEmpty() ? (checksTokens ? "REST by token" : "REST open")
+                : "REST by API key (" + auth.apiKeys().size() + (auth.apiKeys().size() == 1 ? " key" : " keys") + ") or token";
+        return tokens + ", " + api + (auth.readOpen() ? ", channel reads open" : "");
     }
 
     void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) ServletContext context, Node node, Heartbeat heartbeat) {

@@ -94,7 +94,7 @@ public enum Setting {
             "Open connections one user (token sub) may have on this node. One more: limit_exceeded, closed with 1008."),
     PUBLISH_RATE("publish.rate", "100", ValueType.integer(1, 1_000_000),
             "Publishes per second one connection may send (bursts of as many allowed). More: closed with 4005."),
-    HANDSHAKE_RATE("handshake.rate", "20", ValueType.integer(1, 1_000_000),
+    HANDSHAKE_RATE("handshake.rate", "50", ValueType.integer(1, 1_000_000),
             "WebSocket handshakes per second from one client address (bursts of as many allowed). More: closed with "
                     + "4005 before any frame is read."),
     WS_COMPRESSION("ws.compression", "false", ValueType.bool(),

@@ -2,11 +2,14 @@ package io.duplex.core;
 
 import io.duplex.channel.ChannelName;
 import io.duplex.error.DisconnectReason;
+import io.duplex.security.Identity;
+import io.duplex.security.TokenBucket;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
@@ -23,8 +26,11 @@ public final class ClientSession {
     private final Outbox outbox;
     private final Map<ChannelName, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicReference<DisconnectReason> closeReason = new AtomicReference<>();
-    private volatile String user;
+    private final TokenBucket publishes;
+    private final AtomicBoolean holdsUserSlot = new AtomicBoolean();
+    private volatile Identity identity;
     private volatile boolean connected;
+    private volatile boolean refreshHinted;
     private volatile long lastReceivedNanos;
     private volatile boolean pinged;
 
@@ -32,7 +38,7 @@ public final class ClientSession {
      * @param disconnect how the session asks to be disconnected when its outbox overflows (4002) or its
      *                   connection fails
      */
-    ClientSession(String id, Connection connection, Instant connectedAt, int maxMessages, long maxBytes,
+    ClientSession(String id, Connection connection, Instant connectedAt, int maxMessages, long maxBytes, int publishRate,
             BiConsumer<ClientSession, DisconnectReason> disconnect) {
         this.id = id;
         this.connection = connection;
@@ -40,6 +46,7 @@ public final class ClientSession {
         this.connectedAt = connectedAt;
         this.openedNanos = System.nanoTime();
         this.lastReceivedNanos = openedNanos;
+        this.publishes = new TokenBucket(publishRate, openedNanos);
         this.outbox = new Outbox(connection, maxMessages, maxBytes, new Outbox.Listener() {
             @Override
             public void overflowed() {
@@ -58,9 +65,15 @@ public final class ClientSession {
         return id;
     }
 
-    /** The authenticated user, or null for an anonymous session. */
+    /** The authenticated user (the token's {@code sub}), or null for an anonymous session. */
     public String user() {
-        return user;
+        Identity current = identity;
+        return current == null ? null : current.user();
+    }
+
+    /** What the session's credentials allow; null until {@code connect} succeeded. */
+    public Identity identity() {
+        return identity;
     }
 
     /** The client's address as {@code host:port}. */
@@ -89,9 +102,38 @@ public final class ClientSession {
 
     // ---- state owned by Node and the heartbeat ----
 
-    void connected(String user) {
-        this.user = user;
+    void connected(Identity identity) {
+        this.identity = identity;
         this.connected = true;
+    }
+
+    /** A fresh token took effect: a new refresh hint will be due before it expires. */
+    void refreshed(Identity identity) {
+        this.identity = identity;
+        this.refreshHinted = false;
+    }
+
+    boolean refreshHinted() {
+        return refreshHinted;
+    }
+
+    void refreshHintSent() {
+        refreshHinted = true;
+    }
+
+    /** Counts one publish against {@code publish.rate}; false when the session is over it. */
+    boolean tryPublish() {
+        return publishes.tryTake(System.nanoTime());
+    }
+
+    /** Marks that the session counts against its user's {@code connections.per.user}. */
+    void holdUserSlot() {
+        holdsUserSlot.set(true);
+    }
+
+    /** True once, for the caller that must give the user's slot back. */
+    boolean releaseUserSlot() {
+        return holdsUserSlot.getAndSet(false);
     }
 
     boolean send(OutboundFrame frame) {

@@ -1,11 +1,13 @@
 package io.duplex.core;
 
+import io.duplex.error.DisconnectReason;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 import io.duplex.protocol.Codec;
 import io.duplex.protocol.Command;
 import io.duplex.protocol.FrameException;
 import io.duplex.protocol.ServerFrame;
+import io.duplex.security.ChannelAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.logging.Level;
@@ -21,16 +23,18 @@ public class ConnectionHandler {
     private static final Logger LOG = Logger.getLogger(ConnectionHandler.class.getName());
 
     private final Node node;
+    private final ChannelAccess access;
     private final Codec codec = new Codec();
 
     protected ConnectionHandler() {
         // for CDI's client proxy
-        this(null);
+        this(null, null);
     }
 
     @Inject
-    public ConnectionHandler(Node node) {
+    public ConnectionHandler(Node node, ChannelAccess access) {
         this.node = node;
+        this.access = access;
     }
 
     public ClientSession opened(Connection connection) {
@@ -44,6 +48,7 @@ public class ConnectionHandler {
         }
         ServerFrame reply;
         Long id = null;
+        DisconnectReason close = null;
         try {
             Command command = codec.decode(frame);
             id = command.id();
@@ -52,6 +57,13 @@ public class ConnectionHandler {
             reply = e.toReply();
         } catch (DuplexException e) {
             reply = new ServerFrame.ErrorReply(id, e.code(), e.getMessage());
+            close = closeAfter(session, e);
+            if (close != null) {
+                LOG.info(session + " from " + session.remote() + " refused with " + close.code() + ": " + e.getMessage());
+            }
+        } catch (RateLimited e) {
+            node.disconnect(session, DisconnectReason.RATE_LIMIT);
+            return;
         } catch (RuntimeException e) {
             // Not the client's fault: a bug or a broken engine. Worth a stack trace, once, here.
             LOG.log(Level.WARNING, "internal error on a frame of " + session, e);
@@ -59,6 +71,31 @@ public class ConnectionHandler {
         }
         if (reply != null) {
             session.send(OutboundFrame.of(reply));
+        }
+        if (close != null) {
+            // The error frame is already handed to the container, which writes it before the close frame.
+            node.disconnect(session, close);
+        }
+    }
+
+    /** A failed {@code connect} ends the connection: without a valid identity it may do nothing else. */
+    private static DisconnectReason closeAfter(ClientSession session, DuplexException e) {
+        if (session.connected()) {
+            return null;
+        }
+        return switch (e.code()) {
+            case UNAUTHORIZED -> DisconnectReason.UNAUTHORIZED;
+            case LIMIT_EXCEEDED -> DisconnectReason.TOO_MANY_CONNECTIONS;
+            default -> null;
+        };
+    }
+
+    /** The session published faster than {@code publish.rate}: it is closed with 4005, not answered. */
+    private static final class RateLimited extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RateLimited() {
+            super(null, null, false, false);
         }
     }
 
@@ -89,6 +126,7 @@ public class ConnectionHandler {
             throw new DuplexException(ErrorCode.NOT_CONNECTED, "send connect first");
         }
         if (command instanceof Command.Subscribe subscribe) {
+            access.checkRead(session.identity(), subscribe.channel());
             // The reply must precede the recovered messages in the session's queue, so subscribe sends it.
             node.subscribe(session, subscribe.id(), subscribe.channel(), subscribe.since());
             return null;
@@ -97,11 +135,19 @@ public class ConnectionHandler {
             return node.unsubscribe(session, unsubscribe.id(), unsubscribe.channel());
         }
         if (command instanceof Command.Publish publish) {
+            if (!session.tryPublish()) {
+                throw new RateLimited();
+            }
+            access.checkPublish(session.identity(), publish.channel());
             var message = node.publish(publish.channel(), publish.data());
             return new ServerFrame.Published(publish.id(), publish.channel(), message.epoch(), message.offset());
         }
         if (command instanceof Command.PresenceQuery query) {
+            access.checkRead(session.identity(), query.channel());
             return new ServerFrame.PresenceList(query.id(), query.channel(), node.presence(query.channel()));
+        }
+        if (command instanceof Command.Refresh refresh) {
+            return node.refresh(session, refresh.id(), refresh.token());
         }
         if (command instanceof Command.Ping ping) {
             return new ServerFrame.Pong(ping.id());

@@ -2,9 +2,12 @@ package io.duplex.core;
 
 import io.duplex.config.DuplexConfig;
 import io.duplex.error.DisconnectReason;
+import io.duplex.protocol.ServerFrame;
+import io.duplex.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -14,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * Keeps connections honest, on one timer for all sessions: pings a client that has been silent for
  * {@code heartbeat.interval}, closes it with 4004 if it stays silent {@code heartbeat.timeout} longer,
- * closes with 1008 a connection that sent no {@code connect} within {@code connect.timeout}, and closes
- * with 4002 a session whose outstanding send has taken longer than {@code outbound.send.timeout}.
+ * closes with 1008 a connection that sent no {@code connect} within {@code connect.timeout}, closes
+ * with 4002 a session whose outstanding send has taken longer than {@code outbound.send.timeout}, and
+ * reminds a session to refresh its token before it expires, closing it with 4003 when it does.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -74,6 +78,27 @@ public class Heartbeat {
         }
     }
 
+    /**
+     * Closes with 4003 a session whose token has expired; sends a {@code refresh} push once its expiry is
+     * {@code token.refresh.before} away. True when the session was closed.
+     */
+    private boolean expired(ClientSession session) {
+        Identity identity = session.identity();
+        if (identity == null || identity.expiresAt() == null) {
+            return false;
+        }
+        Instant now = Instant.now();
+        if (!now.isBefore(identity.expiresAt())) {
+            node.disconnect(session, DisconnectReason.TOKEN_EXPIRED);
+            return true;
+        }
+        if (!session.refreshHinted() && !now.isBefore(identity.expiresAt().minus(config.auth().refreshBefore()))) {
+            session.refreshHintSent();
+            session.send(OutboundFrame.of(new ServerFrame.RefreshHint(identity.expiresAt())));
+        }
+        return false;
+    }
+
     private void check(ClientSession session, long now) {
         if (!session.connected() && now - session.openedNanos() > config.connectTimeout().toNanos()) {
             node.disconnect(session, DisconnectReason.CONNECT_TIMEOUT);
@@ -81,6 +106,9 @@ public class Heartbeat {
         }
         if (session.outbox().sendingForNanos(now) > config.outboundSendTimeout().toNanos()) {
             node.disconnect(session, DisconnectReason.TOO_SLOW);
+            return;
+        }
+        if (expired(session)) {
             return;
         }
         long silent = now - session.lastReceivedNanos();

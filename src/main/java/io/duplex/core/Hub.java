@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Hub {
     private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ChannelName, Set<Subscription>> channels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> connectionsPerUser = new ConcurrentHashMap<>();
 
     /**
      * The session with this id, if it is open on this node and has completed {@code connect} (before that the
@@ -62,6 +63,24 @@ public class Hub {
 
     void remove(ClientSession session) {
         sessions.remove(session.id(), session);
+    }
+
+    /** Counts one more connection for the user; false, counting nothing, when it already has {@code max}. */
+    boolean reserveUserConnection(String user, int max) {
+        boolean[] reserved = {false};
+        connectionsPerUser.compute(user, (u, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= max) {
+                return count;
+            }
+            reserved[0] = true;
+            return current + 1;
+        });
+        return reserved[0];
+    }
+
+    void releaseUserConnection(String user) {
+        connectionsPerUser.computeIfPresent(user, (u, count) -> count <= 1 ? null : count - 1);
     }
 
     /** Adds a subscription; {@code ifFirst} runs, under the channel's lock, when it is the channel's first on this node. */

@@ -15,6 +15,8 @@ import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 import io.duplex.protocol.Codec;
 import io.duplex.protocol.ServerFrame;
+import io.duplex.security.Identity;
+import io.duplex.security.TokenVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -42,21 +44,23 @@ public class Node {
     private final Broker broker;
     private final Presence presence;
     private final Hub hub;
+    private final TokenVerifier tokens;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean stopping;
 
     protected Node() {
         // for CDI's client proxy
-        this(null, null, null, null);
+        this(null, null, null, null, null);
     }
 
     @Inject
-    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub) {
+    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub, TokenVerifier tokens) {
         this.config = config;
         this.broker = broker;
         this.presence = presence;
         this.hub = hub;
+        this.tokens = tokens;
         this.clock = Clock.tickMillis(ZoneOffset.UTC);
     }
 
@@ -70,7 +74,7 @@ public class Node {
     /** Registers a new connection; it must send {@code connect} before anything else. */
     public ClientSession open(Connection connection) {
         ClientSession session = new ClientSession(newSessionId(), connection, clock.instant(),
-                config.outboundQueueMessages(), config.outboundQueueBytes(), this::disconnect);
+                config.outboundQueueMessages(), config.outboundQueueBytes(), config.limits().publishRate(), this::disconnect);
         if (stopping) {
             connection.close(DisconnectReason.GOING_AWAY);
             session.markClosed(DisconnectReason.GOING_AWAY);
@@ -81,14 +85,43 @@ public class Node {
         return session;
     }
 
-    /** The {@code connect} command: the session becomes usable. */
+    /**
+     * The {@code connect} command: the session becomes usable, as the token's user when tokens are checked,
+     * anonymous and unrestricted when no token key is configured (dev mode). Throws {@code unauthorized} for a
+     * missing or invalid token and {@code limit_exceeded} when the user has too many connections.
+     */
     public ServerFrame connect(ClientSession session, long id, String token) {
         if (session.connected()) {
             throw new DuplexException(ErrorCode.BAD_REQUEST, "already connected");
         }
-        // Dev mode: the token is optional and not checked; the session is anonymous.
-        session.connected(null);
-        return new ServerFrame.Connected(id, session.id(), Codec.VERSION);
+        Identity identity = tokens.enabled() ? tokens.verify(token) : Identity.UNCHECKED;
+        if (identity.user() != null) {
+            int max = config.limits().connectionsPerUser();
+            if (!hub.reserveUserConnection(identity.user(), max)) {
+                throw new DuplexException(ErrorCode.LIMIT_EXCEEDED, "user '" + identity.user() + "' already has " + max
+                        + (max == 1 ? " connection" : " connections") + " open on this node, the most allowed");
+            }
+            session.holdUserSlot();
+        }
+        session.connected(identity);
+        if (!session.open() && identity.user() != null && session.releaseUserSlot()) {
+            // Closed while connecting: release() may have run before the slot was taken.
+            hub.releaseUserConnection(identity.user());
+        }
+        return new ServerFrame.Connected(id, session.id(), Codec.VERSION, identity.expiresAt());
+    }
+
+    /** The {@code refresh} command: a fresh token for the same user replaces the one about to expire. */
+    public ServerFrame refresh(ClientSession session, long id, String token) {
+        if (!tokens.enabled()) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "this node checks no tokens; there is nothing to refresh");
+        }
+        Identity fresh = tokens.verify(token);
+        if (!fresh.user().equals(session.user())) {
+            throw new DuplexException(ErrorCode.PERMISSION_DENIED, "a refresh token must be for the connection's user");
+        }
+        session.refreshed(fresh);
+        return new ServerFrame.Refreshed(id, fresh.expiresAt());
     }
 
     /** Closes a session from the server side: it is gone from the hub at once, and its connection closes. */
@@ -96,8 +129,8 @@ public class Node {
         if (session.markClosed(reason)) {
             release(session);
             session.connection().close(reason);
-            // A slow client is worth an operator's attention; the other reasons are routine.
-            Level level = reason == DisconnectReason.TOO_SLOW ? Level.INFO : Level.FINE;
+            // A slow or flooding client is worth an operator's attention; the other reasons are routine.
+            Level level = reason == DisconnectReason.TOO_SLOW || reason == DisconnectReason.RATE_LIMIT ? Level.INFO : Level.FINE;
             LOG.log(level, () -> session + " from " + session.remote() + " disconnected: " + reason.code() + " " + reason.reason());
         }
     }
@@ -131,6 +164,9 @@ public class Node {
 
     private void release(ClientSession session) {
         hub.remove(session);
+        if (session.releaseUserSlot()) {
+            hub.releaseUserConnection(session.user());
+        }
         for (Subscription subscription : session.subscriptions()) {
             removeSubscription(subscription);
         }

@@ -11,6 +11,14 @@ public enum DisconnectReason {
     GOING_AWAY(1001, "server shutting down"),
     /** Authentication failed or a policy was broken. */
     POLICY(1008, "policy violation"),
+    /** {@code connect} carried no valid token where one is required. */
+    UNAUTHORIZED(1008, "unauthorized"),
+    /** The user already has {@code connections.per.user} connections open on this node. */
+    TOO_MANY_CONNECTIONS(1008, "too many connections for this user"),
+    /** The handshake came from a web origin that is not allowed ({@code origins}). */
+    ORIGIN_NOT_ALLOWED(1008, "origin not allowed"),
+    /** Production mode and the connection is not over TLS (nor from a trusted TLS proxy). */
+    NOT_SECURE(1008, "use wss://"),
     /** No {@code connect} command arrived within {@code connect.timeout}. */
     CONNECT_TIMEOUT(1008, "no connect in time"),
     /** A frame was larger than the configured maximum frame size. */
@@ -24,7 +32,9 @@ public enum DisconnectReason {
     /** Nothing arrived from the client, not even a pong, within the heartbeat timeout. */
     NO_HEARTBEAT(4004, "no heartbeat"),
     /** The client sent more than its rate limit allows. */
-    RATE_LIMIT(4005, "rate limit exceeded");
+    RATE_LIMIT(4005, "rate limit exceeded"),
+    /** Too many handshakes from the client's address ({@code handshake.rate}). */
+    HANDSHAKE_RATE_LIMIT(4005, "too many connections from this address");
 
     private final int code;
     private final String reason;

@@ -30,6 +30,10 @@ public sealed interface Command {
     record PresenceQuery(long id, ChannelName channel) implements Command {
     }
 
+    /** {@code {"id":8,"type":"refresh","token":"…"}}: a fresh token for the same user, before the current one expires. */
+    record Refresh(long id, String token) implements Command {
+    }
+
     /** {@code {"id":7,"type":"ping"}}. */
     record Ping(long id) implements Command {
     }

@@ -36,6 +36,12 @@ enum CommandType {
             return new Command.PresenceQuery(id, f.channel());
         }
     },
+    REFRESH("refresh") {
+        @Override
+        Command decode(long id, Fields f) {
+            return new Command.Refresh(id, f.requiredString("token"));
+        }
+    },
     PING("ping") {
         @Override
         Command decode(long id, Fields f) {

@@ -5,6 +5,7 @@ import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
 import io.duplex.error.ErrorCode;
+import java.time.Instant;
 import java.util.List;
 
 /** A frame the server sends: a reply to a command (it carries the command's id) or a push (no id). */
@@ -13,12 +14,36 @@ public sealed interface ServerFrame {
     /** The frame as JSON text, exactly as protocol v1 spells it. */
     String toJson();
 
-    /** Reply to {@code connect}. */
-    record Connected(long id, String session, String version) implements ServerFrame {
+    /** Reply to {@code connect}; {@code expiresAt} is when the connection's token expires, null without one. */
+    record Connected(long id, String session, String version, Instant expiresAt) implements ServerFrame {
+        public Connected(long id, String session, String version) {
+            this(id, session, version, null);
+        }
+
         @Override
         public String toJson() {
-            return new JsonText(64).field("id", id).field("type", "connected").field("session", session)
-                    .field("version", version).close();
+            JsonText json = new JsonText(96).field("id", id).field("type", "connected").field("session", session)
+                    .field("version", version);
+            if (expiresAt != null) {
+                json.field("expiresAt", expiresAt.toString());
+            }
+            return json.close();
+        }
+    }
+
+    /** Reply to {@code refresh}: the fresh token is in force until {@code expiresAt}. */
+    record Refreshed(long id, Instant expiresAt) implements ServerFrame {
+        @Override
+        public String toJson() {
+            return new JsonText(80).field("id", id).field("type", "refreshed").field("expiresAt", expiresAt.toString()).close();
+        }
+    }
+
+    /** Push: the connection's token expires at {@code expiresAt}; send {@code refresh} with a fresh one before then, or be closed with 4003. */
+    record RefreshHint(Instant expiresAt) implements ServerFrame {
+        @Override
+        public String toJson() {
+            return new JsonText(64).field("type", "refresh").field("expiresAt", expiresAt.toString()).close();
         }
     }
 

@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.List;
@@ -47,22 +48,25 @@ public class ChannelsResource {
     private final Node node;
     private final Hub hub;
     private final DuplexConfig config;
+    private final Access access;
 
     protected ChannelsResource() {
         // for CDI's client proxy
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
     @Inject
-    public ChannelsResource(Node node, Hub hub, DuplexConfig config) {
+    public ChannelsResource(Node node, Hub hub, DuplexConfig config, Access access) {
         this.node = node;
         this.hub = hub;
         this.config = config;
+        this.access = access;
     }
 
     @GET
     @Operation(summary = "List channels", description = "Channels with a history or with subscribers on this node, by name.")
-    public Dto.ChannelList list() {
+    public Dto.ChannelList list(@Context SecurityContext security) {
+        access.listChannels(security);
         List<Dto.ChannelSummary> channels = node.channels().stream()
                 .map(c -> new Dto.ChannelSummary(c.value(), hub.subscriberCount(c), node.position(c).offset()))
                 .toList();
@@ -76,8 +80,9 @@ public class ChannelsResource {
     @ApiResponse(responseCode = "200", description = "The channel's state")
     @ApiResponse(responseCode = "400", description = "invalid_channel", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.ChannelInfo channel(@PathParam("channel") String channel) {
+    public Dto.ChannelInfo channel(@PathParam("channel") String channel, @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
+        access.read(security, name);
         StreamPosition position = node.position(name);
         return new Dto.ChannelInfo(name.value(), position.epoch(), position.offset(), hub.subscriberCount(name));
     }
@@ -99,8 +104,9 @@ public class ChannelsResource {
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
     public Response publish(@PathParam("channel") String channel, @Parameter(hidden = true) InputStream body,
-            @Context HttpHeaders headers, @Context UriInfo uri) {
+            @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
+        access.publish(security, name);
         Payload data = JsonBody.data(body, headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
                 config.frameMaxBytes());
         ChannelMessage message = node.publish(name, data);
@@ -120,8 +126,9 @@ public class ChannelsResource {
             @Parameter(description = "Offset the caller has; only newer messages are returned.",
                     schema = @Schema(type = "integer", minimum = "0")) @QueryParam("since") String since,
             @Parameter(description = "Most messages to return (default 100).", schema = @Schema(type = "integer", minimum = "1"))
-            @QueryParam("limit") String limit) {
+            @QueryParam("limit") String limit, @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
+        access.read(security, name);
         Long after = Params.optionalOffset("since", since);
         int max = Params.limit(limit, DEFAULT_LIMIT, config.historyPageMax());
         History history = node.history(name, after == null ? HistoryQuery.latest(max) : HistoryQuery.after(after, max));
@@ -136,8 +143,10 @@ public class ChannelsResource {
     @ApiResponse(responseCode = "400", description = "invalid_channel, or an offset that is not a whole number ≥ 1", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @ApiResponse(responseCode = "404", description = "not_found: never published, or past retention", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.Message message(@PathParam("channel") String channel, @PathParam("offset") String offset) {
+    public Dto.Message message(@PathParam("channel") String channel, @PathParam("offset") String offset,
+            @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
+        access.read(security, name);
         long at = Params.offset("offset", offset, 1);
         History history = node.history(name, HistoryQuery.after(at - 1, 1));
         if (history.messages().isEmpty() || history.messages().get(0).offset() != at) {
@@ -153,8 +162,9 @@ public class ChannelsResource {
     @Operation(summary = "Presence", description = "Sessions subscribed to the channel, with their users.")
     @ApiResponse(responseCode = "200", description = "The channel's subscribers")
     @ApiResponse(responseCode = "400", description = "invalid_channel", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.PresenceList presence(@PathParam("channel") String channel) {
+    public Dto.PresenceList presence(@PathParam("channel") String channel, @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
+        access.read(security, name);
         List<Dto.Member> members = node.presence(name).stream().map(e -> new Dto.Member(e.session(), e.user())).toList();
         return new Dto.PresenceList(name.value(), members);
     }

@@ -15,7 +15,7 @@ public class DuplexApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class, OpenApiDocument.class,
+        return Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class, OpenApiDocument.class, Authentication.class,
                 ProblemMappers.Duplex.class, ProblemMappers.Web.class, ProblemMappers.Unexpected.class, JsonConfig.class);
     }
 

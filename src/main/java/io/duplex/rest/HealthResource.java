@@ -1,6 +1,7 @@
 package io.duplex.rest;
 
 import io.duplex.app.Version;
+import io.duplex.config.DuplexConfig;
 import io.duplex.core.Hub;
 import io.duplex.core.Node;
 import io.swagger.v3.oas.annotations.Operation;
@@ -25,17 +26,22 @@ public class HealthResource {
     private final Node node;
     private final Hub hub;
     private final Version version;
+    private final String mode;
 
     protected HealthResource() {
         // for CDI's client proxy
-        this(null, null, null);
+        this.node = null;
+        this.hub = null;
+        this.version = null;
+        this.mode = null;
     }
 
     @Inject
-    public HealthResource(Node node, Hub hub, Version version) {
+    public HealthResource(Node node, Hub hub, Version version, DuplexConfig config) {
         this.node = node;
         this.hub = hub;
         this.version = version;
+        this.mode = config.mode().label();
     }
 
     @GET
@@ -44,7 +50,7 @@ public class HealthResource {
     @ApiResponse(responseCode = "503", description = "down", content = @Content(schema = @Schema(implementation = Dto.Health.class)))
     public Response health() {
         boolean up = node.healthy();
-        Dto.Health health = new Dto.Health(up ? "up" : "down", node.engine(), version.value(), "dev",
+        Dto.Health health = new Dto.Health(up ? "up" : "down", node.engine(), version.value(), mode,
                 hub.sessionCount(), node.channels().size());
         return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(health).build();
     }

@@ -6,6 +6,7 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -32,7 +33,12 @@ final class ProblemMappers {
 
         @Override
         public Response toResponse(DuplexException e) {
-            return Problems.response(e.code(), e.getMessage(), path(uri));
+            Response problem = Problems.response(e.code(), e.getMessage(), path(uri));
+            if (e.code() == ErrorCode.UNAUTHORIZED) {
+                // RFC 6750: a 401 names the scheme the client must use.
+                return Response.fromResponse(problem).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"duplex\"").build();
+            }
+            return problem;
         }
     }
 

@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
 import java.util.Comparator;
 
@@ -40,22 +41,25 @@ public class SessionsResource {
     private final Hub hub;
     private final Node node;
     private final DuplexConfig config;
+    private final Access access;
 
     protected SessionsResource() {
         // for CDI's client proxy
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
     @Inject
-    public SessionsResource(Hub hub, Node node, DuplexConfig config) {
+    public SessionsResource(Hub hub, Node node, DuplexConfig config, Access access) {
         this.hub = hub;
         this.node = node;
         this.config = config;
+        this.access = access;
     }
 
     @GET
     @Operation(summary = "List sessions", description = "The WebSocket sessions open on this node, oldest first.")
-    public Dto.SessionList list() {
+    public Dto.SessionList list(@Context SecurityContext security) {
+        access.admin(security);
         return new Dto.SessionList(hub.sessions().stream()
                 .sorted(Comparator.comparing(ClientSession::connectedAt).thenComparing(ClientSession::id))
                 .map(SessionsResource::info)
@@ -68,7 +72,8 @@ public class SessionsResource {
     @ApiResponse(responseCode = "200", description = "The session")
     @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.SessionInfo get(@PathParam("id") String id) {
+    public Dto.SessionInfo get(@PathParam("id") String id, @Context SecurityContext security) {
+        access.admin(security);
         return info(find(id));
     }
 
@@ -78,7 +83,8 @@ public class SessionsResource {
     @ApiResponse(responseCode = "204", description = "Disconnected")
     @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(implementation = Dto.Problem.class)))
-    public Response disconnect(@PathParam("id") String id) {
+    public Response disconnect(@PathParam("id") String id, @Context SecurityContext security) {
+        access.admin(security);
         node.disconnect(find(id), DisconnectReason.DISCONNECTED);
         return Response.noContent().build();
     }
@@ -94,7 +100,9 @@ public class SessionsResource {
     @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(implementation = Dto.Problem.class)))
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
-    public Response send(@PathParam("id") String id, @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers) {
+    public Response send(@PathParam("id") String id, @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        access.admin(security);
         ClientSession session = find(id);
         Payload data = JsonBody.data(body, headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
                 config.frameMaxBytes());

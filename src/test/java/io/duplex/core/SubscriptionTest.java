@@ -18,7 +18,7 @@ class SubscriptionTest {
     private static final ChannelName NEWS = ChannelName.of("news");
 
     private final FakeConnection connection = new FakeConnection(true);
-    private final ClientSession session = new ClientSession("s", connection, Instant.EPOCH, 1000, 1_000_000, (s, reason) -> { });
+    private final ClientSession session = new ClientSession("s", connection, Instant.EPOCH, 1000, 1_000_000, 100, (s, reason) -> { });
 
     private static ChannelMessage message(long offset) {
         return new ChannelMessage(NEWS, "E", offset, Payload.of(Json.createValue(offset)), Instant.EPOCH);

@@ -21,7 +21,7 @@ class SlowConsumerIT {
     @Test
     void aClientThatStopsReadingIsDisconnectedAloneWhenItsQueueOverflows() throws Exception {
         // Room for a burst of 200 messages: a client that reads keeps up; one that reads nothing overflows.
-        try (TestServer server = TestServer.start("outbound.queue.messages", "200", "outbound.queue.bytes", "2MiB",
+        try (TestServer server = TestServer.start("publish.rate", "1000000", "outbound.queue.messages", "200", "outbound.queue.bytes", "2MiB",
                 "outbound.send.timeout", "1h");
                 Rest rest = new Rest(server.api());
                 WsClient fast = WsClient.connect(server.ws());
@@ -54,7 +54,7 @@ class SlowConsumerIT {
     @Test
     void aSendThatStallsLongerThanTheSendTimeoutDisconnectsWith4002() throws Exception {
         // Queue bounds too large to overflow here: only the stalled send can give the slow client away.
-        try (TestServer server = TestServer.start("outbound.send.timeout", "500ms", "outbound.queue.messages", "1000000",
+        try (TestServer server = TestServer.start("publish.rate", "1000000", "outbound.send.timeout", "500ms", "outbound.queue.messages", "1000000",
                 "outbound.queue.bytes", "1GiB");
                 Rest rest = new Rest(server.api());
                 WsClient publisher = WsClient.connect(server.ws());

@@ -21,9 +21,27 @@ import java.util.List;
  */
 public final class RawWebSocket implements AutoCloseable {
     /** One received frame. */
-    public record Frame(int opcode, byte[] payload) {
+    public record Frame(int opcode, byte[] payload, boolean compressed) {
+        /** The payload as text, inflated first when the frame was compressed (permessage-deflate). */
         public String text() {
-            return new String(payload, StandardCharsets.UTF_8);
+            if (!compressed) {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            inflater.setInput(java.nio.ByteBuffer.allocate(payload.length + 4).put(payload).put(new byte[] {0, 0, -1, -1}).flip());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = inflater.inflate(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IllegalStateException("not a valid compressed frame", e);
+            } finally {
+                inflater.end();
+            }
+            return out.toString(StandardCharsets.UTF_8);
         }
 
         /** The close code of a close frame. */
@@ -43,15 +61,25 @@ public final class RawWebSocket implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     private RawWebSocket(URI ws, int receiveBuffer) throws IOException {
+        this(ws, receiveBuffer, java.util.Map.of());
+    }
+
+    private RawWebSocket(URI ws, int receiveBuffer, java.util.Map<String, String> headers) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5000);
+        socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        handshake(ws);
+        handshake(ws, headers);
+    }
+
+    /** A connection whose handshake request carries these extra headers (Origin, Sec-WebSocket-Extensions…). */
+    public static RawWebSocket open(URI ws, java.util.Map<String, String> headers) throws IOException {
+        return new RawWebSocket(ws, 0, headers);
     }
 
     public static RawWebSocket open(URI ws) throws IOException {
@@ -63,14 +91,17 @@ public final class RawWebSocket implements AutoCloseable {
         return new RawWebSocket(ws, bytes);
     }
 
-    private void handshake(URI ws) throws IOException {
+    private void handshake(URI ws, java.util.Map<String, String> headers) throws IOException {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         String request = "GET " + ws.getRawPath() + " HTTP/1.1\r\n"
                 + "Host: " + ws.getHost() + ":" + ws.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n";
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+        request += extra + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -114,8 +145,13 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(opcode, payload, false);
+    }
+
+    /** Sends one frame; {@code compressed} sets RSV1, which marks a permessage-deflate message. */
+    public void sendFrame(int opcode, byte[] payload, boolean compressed) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(14);
-        header.put((byte) (0x80 | opcode));
+        header.put((byte) (0x80 | (compressed ? 0x40 : 0) | opcode));
         if (payload.length < 126) {
             header.put((byte) (0x80 | payload.length));
         } else if (payload.length < 65536) {
@@ -130,8 +166,11 @@ public final class RawWebSocket implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             masked[i] = (byte) (payload[i] ^ mask[i & 3]);
         }
-        out.write(header.array(), 0, header.position());
-        out.write(masked);
+        // One write per frame: a header and payload written apart meet Nagle's algorithm and delayed ACKs (40 ms).
+        byte[] frame = new byte[header.position() + masked.length];
+        System.arraycopy(header.array(), 0, frame, 0, header.position());
+        System.arraycopy(masked, 0, frame, header.position(), masked.length);
+        out.write(frame);
         out.flush();
     }
 
@@ -147,7 +186,7 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(length)];
         in.readFully(payload);
-        return new Frame(b0 & 0x0f, payload);
+        return new Frame(b0 & 0x0f, payload, (b0 & 0x40) != 0);
     }
 
     /** Reads frames until one with the given opcode; returns it. */

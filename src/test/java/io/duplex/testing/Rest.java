@@ -18,6 +18,13 @@ public final class Rest implements AutoCloseable {
         this.api = client.target(api);
     }
 
+    /** A client that sends {@code Authorization: Bearer credential} (an API key or a token) with every request. */
+    public Rest(URI api, String credential) {
+        client.register((jakarta.ws.rs.client.ClientRequestFilter) request ->
+                request.getHeaders().putSingle("Authorization", "Bearer " + credential));
+        this.api = client.target(api);
+    }
+
     /** A target for a path relative to /api/, which may carry a query: {@code channels/x/messages?since=3}. */
     public WebTarget target(String pathAndQuery) {
         int q = pathAndQuery.indexOf('?');

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,16 @@ public final class WsClient implements AutoCloseable {
     }
 
     private WsClient(URI uri) {
+        this(uri, Map.of());
+    }
+
+    private WsClient(URI uri, Map<String, String> headers) {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create().configurator(new ClientEndpointConfig.Configurator() {
+            @Override
+            public void beforeRequest(Map<String, List<String>> request) {
+                headers.forEach((name, value) -> request.put(name, List.of(value)));
+            }
+        }).build();
         try {
             session = CLIENT.connectToServer(new Endpoint() {
                 @Override
@@ -56,7 +67,7 @@ public final class WsClient implements AutoCloseable {
                 public void onClose(Session s, CloseReason reason) {
                     closed.complete(reason);
                 }
-            }, ClientEndpointConfig.Builder.create().build(), uri);
+            }, config, uri);
         } catch (Exception e) {
             throw new IllegalStateException("could not connect to " + uri, e);
         }
@@ -65,6 +76,22 @@ public final class WsClient implements AutoCloseable {
     /** Opens a connection without sending {@code connect}. */
     public static WsClient open(URI uri) {
         return new WsClient(uri);
+    }
+
+    /** Opens a connection with these handshake headers (e.g. Origin) without sending {@code connect}. */
+    public static WsClient open(URI uri, Map<String, String> headers) {
+        return new WsClient(uri, headers);
+    }
+
+    /** Opens a connection and completes {@code connect} with this token. */
+    public static WsClient connect(URI uri, String token) {
+        WsClient client = new WsClient(uri);
+        JsonObject reply = client.request("{\"type\":\"connect\",\"token\":\"" + token + "\"}");
+        if (!"connected".equals(reply.getString("type"))) {
+            client.close();
+            throw new IllegalStateException("connect failed: " + reply);
+        }
+        return client;
     }
 
     /** Opens a connection and completes {@code connect}. */

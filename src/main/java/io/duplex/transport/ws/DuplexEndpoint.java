@@ -4,6 +4,7 @@ import io.duplex.config.DuplexConfig;
 import io.duplex.core.ClientSession;
 import io.duplex.core.ConnectionHandler;
 import io.duplex.core.Scheduler;
+import io.duplex.error.DisconnectReason;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -12,7 +13,9 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,12 +30,14 @@ public class DuplexEndpoint {
     private final ConnectionHandler handler;
     private final DuplexConfig config;
     private final Scheduler scheduler;
+    private final HandshakeGuard guard;
     private ClientSession session;
 
-    DuplexEndpoint(ConnectionHandler handler, DuplexConfig config, Scheduler scheduler) {
+    DuplexEndpoint(ConnectionHandler handler, DuplexConfig config, Scheduler scheduler, HandshakeGuard guard) {
         this.handler = handler;
         this.config = config;
         this.scheduler = scheduler;
+        this.guard = guard;
     }
 
     @OnOpen
@@ -42,22 +47,37 @@ public class DuplexEndpoint {
         ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
         // The heartbeat closes silent clients first, with 4004; the container's idle timeout is only a backstop.
         ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
-        session = handler.opened(new JakartaConnection(ws, scheduler.blocking()));
+        JakartaConnection connection = new JakartaConnection(ws, scheduler.blocking());
+        Map<String, Object> properties = ws.getUserProperties();
+        DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
+                (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
+        if (refused != null) {
+            // Closed before a frame is read: nothing the client sends is ever seen.
+            connection.close(refused);
+            return;
+        }
+        session = handler.opened(connection);
     }
 
     @OnMessage
     public void text(String frame) {
-        handler.received(session, frame);
+        if (session != null) {
+            handler.received(session, frame);
+        }
     }
 
     @OnMessage
     public void binary(ByteBuffer frame) {
-        handler.receivedBinary(session);
+        if (session != null) {
+            handler.receivedBinary(session);
+        }
     }
 
     @OnMessage
     public void pong(PongMessage pong) {
-        handler.receivedPong(session);
+        if (session != null) {
+            handler.receivedPong(session);
+        }
     }
 
     @OnClose

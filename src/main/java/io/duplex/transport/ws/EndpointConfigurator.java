@@ -4,14 +4,60 @@ import io.duplex.config.DuplexConfig;
 import io.duplex.core.ConnectionHandler;
 import io.duplex.core.Scheduler;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.Extension;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
 
 /**
- * Creates {@link DuplexEndpoint} instances with their collaborators from CDI. The WebSocket container, not
- * CDI, instantiates endpoints, and not every container injects into them; looking the beans up here works
- * in all of them.
+ * Creates {@link DuplexEndpoint} instances with their collaborators from CDI, notes what the handshake said
+ * for the {@link HandshakeGuard}, and negotiates extensions. The WebSocket container, not CDI,
+ * instantiates endpoints and this configurator, and not every container injects into them; looking the
+ * beans up here works in all of them.
  */
 public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
+    /** User properties the endpoint reads when the connection opens. */
+    static final String ORIGIN = "duplex.handshake.origin";
+    static final String REQUEST_URI = "duplex.handshake.uri";
+    private static final String DEFLATE = "permessage-deflate";
+
+    private volatile Boolean compression;
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        // The container gives each handshake its own copy of the properties, which its session then carries.
+        List<String> origin = request.getHeaders().get("Origin");
+        if (origin != null && !origin.isEmpty()) {
+            config.getUserProperties().put(ORIGIN, origin.get(0));
+        }
+        if (request.getRequestURI() != null) {
+            config.getUserProperties().put(REQUEST_URI, request.getRequestURI());
+        }
+    }
+
+    /**
+     * permessage-deflate only when {@code ws.compression} is on: compression costs memory per connection and
+     * invites decompression bombs, and most Duplex frames are small. When on, inflated messages are still held
+     * to {@code frame.max.bytes} by the container's message size limit.
+     */
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        if (!compressionOn()) {
+            return List.of();
+        }
+        boolean available = installed.stream().anyMatch(e -> e.getName().equals(DEFLATE));
+        return requested.stream().filter(e -> available && e.getName().equals(DEFLATE)).limit(1).toList();
+    }
+
+    private boolean compressionOn() {
+        Boolean on = compression;
+        if (on == null) {
+            on = CDI.current().select(DuplexConfig.class).get().limits().compression();
+            compression = on;
+        }
+        return on;
+    }
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
@@ -22,7 +68,8 @@ public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
         DuplexEndpoint endpoint = new DuplexEndpoint(
                 cdi.select(ConnectionHandler.class).get(),
                 cdi.select(DuplexConfig.class).get(),
-                cdi.select(Scheduler.class).get());
+                cdi.select(Scheduler.class).get(),
+                cdi.select(HandshakeGuard.class).get());
         return endpointClass.cast(endpoint);
     }
 }

@@ -22,19 +22,24 @@ final class JakartaConnection implements Connection {
     private final Session session;
     private final Executor blocking;
     private final String remote;
+    private final String remoteHost;
 
     JakartaConnection(Session session, Executor blocking) {
         this.session = session;
         this.blocking = blocking;
-        this.remote = remoteAddress(session);
-    }
-
-    private static String remoteAddress(Session session) {
         Object address = session.getUserProperties().get(REMOTE_ADDRESS);
         if (address instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
+            this.remoteHost = inet.getHostString();
+            this.remote = remoteHost + ":" + inet.getPort();
+        } else {
+            this.remoteHost = null;
+            this.remote = address == null ? "unknown" : address.toString();
         }
-        return address == null ? "unknown" : address.toString();
+    }
+
+    /** The client's IP address (or host), without the port; null when the container does not tell. */
+    String remoteHost() {
+        return remoteHost;
     }
 
     @Override
