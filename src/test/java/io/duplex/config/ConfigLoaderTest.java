@@ -90,4 +90,39 @@ class ConfigLoaderTest {
         assertEquals("DUPLEX_HISTORY_SIZE", Setting.HISTORY_SIZE.environmentVariable());
         assertEquals("duplex.history.size", Setting.HISTORY_SIZE.property());
     }
+
+    @Test
+    void productionModeNamesEverythingItMisses() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ConfigSource.flags(Map.of(Setting.MODE, "production"))));
+        assertEquals(java.util.List.of("production mode needs a token key (token.hmac.secret, token.public.key or token.jwks) and an API key (api.key)"),
+                e.problems());
+        DuplexConfig config = ConfigLoader.load(ConfigSource.environment(Map.of("DUPLEX_MODE", "production",
+                "DUPLEX_TOKEN_HMAC_SECRET", "0123456789abcdef0123456789abcdef", "DUPLEX_API_KEY", "first-key-0123456789, second-key-0123456789")));
+        assertEquals(Mode.PRODUCTION, config.mode());
+        assertEquals(2, config.auth().apiKeys().size(), "several keys, for rotation");
+        assertTrue(config.auth().tokens() && config.auth().api());
+    }
+
+    @Test
+    void aBadSecretIsReportedWithoutItsValue() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ConfigSource.flags(Map.of(
+                Setting.TOKEN_HMAC_SECRET, "short-secret-xyz", Setting.API_KEY, "tiny-key-abc"))));
+        assertEquals(2, e.problems().size());
+        for (String problem : e.problems()) {
+            assertTrue(problem.contains("(secret)"), problem);
+            assertTrue(!problem.contains("short-secret-xyz") && !problem.contains("tiny-key-abc"), problem);
+        }
+        assertEquals("(secret)", new Secret("hunter2").toString());
+    }
+
+    @Test
+    void settingsThatContradictEachOtherAreRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ConfigSource.flags(Map.of(
+                Setting.DEV_TLS, "true", Setting.TLS_KEYSTORE, "server.p12"))));
+        assertTrue(e.getMessage().contains("tls.keystore and dev.tls are both set"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ConfigSource.flags(Map.of(Setting.TLS_KEY, "key.pem"))));
+        assertTrue(e.getMessage().contains("tls.key is set without tls.keystore"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ConfigSource.flags(Map.of(Setting.DEV_TLS, "maybe"))));
+        assertTrue(e.getMessage().contains("dev.tls = 'maybe' (from --dev-tls) is not valid: expected true or false"), e.getMessage());
+    }
 }

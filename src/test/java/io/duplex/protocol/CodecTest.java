@@ -28,6 +28,9 @@ class CodecTest {
         assertEquals("{\"a\":[1,2]}", publish.data().json(), "data is kept as compact JSON");
         assertEquals(new Command.PresenceQuery(6, ChannelName.of("news")), codec.decode("{\"id\":6,\"type\":\"presence\",\"channel\":\"news\"}"));
         assertEquals(new Command.Ping(7), codec.decode("{\"type\":\"ping\",\"id\":7,\"extra\":\"ignored\"}"));
+        assertEquals(new Command.Refresh(8, "t"), codec.decode("{\"id\":8,\"type\":\"refresh\",\"token\":\"t\"}"));
+        FrameException noToken = assertThrows(FrameException.class, () -> codec.decode("{\"id\":9,\"type\":\"refresh\"}"));
+        assertEquals(ErrorCode.BAD_REQUEST, noToken.toReply().code());
     }
 
     @ParameterizedTest

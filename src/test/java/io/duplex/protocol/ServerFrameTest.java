@@ -35,6 +35,15 @@ class ServerFrameTest {
     }
 
     @Test
+    void tokenFramesCarryTheExpiryAsAnIsoInstant() {
+        Instant exp = Instant.parse("2026-11-26T20:00:00Z");
+        assertEquals("{\"id\":1,\"type\":\"connected\",\"session\":\"S\",\"version\":\"1\",\"expiresAt\":\"2026-11-26T20:00:00Z\"}",
+                new ServerFrame.Connected(1, "S", "1", exp).toJson());
+        assertEquals("{\"id\":8,\"type\":\"refreshed\",\"expiresAt\":\"2026-11-26T20:00:00Z\"}", new ServerFrame.Refreshed(8, exp).toJson());
+        assertEquals("{\"type\":\"refresh\",\"expiresAt\":\"2026-11-26T20:00:00Z\"}", new ServerFrame.RefreshHint(exp).toJson());
+    }
+
+    @Test
     void pushesCarryNoIdAndEmbedTheDataAsIs() {
         Payload data = Payload.of(Json.createObjectBuilder().add("k", "v").build());
         assertEquals("{\"type\":\"message\",\"channel\":\"news\",\"offset\":42,\"data\":{\"k\":\"v\"}}",
