@@ -38,6 +38,10 @@ import java.io.InputStream;
 import java.util.List;
 
 /** Channels over REST: publish, read history, see a channel's state and who is subscribed. */
+@ApiResponse(responseCode = "401", description = "unauthorized: no credentials, or an API key or token that is not valid",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+@ApiResponse(responseCode = "403", description = "permission_denied: the credentials do not allow this call",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
 @ApplicationScoped
 @Path("/channels")
 @Produces(MediaType.APPLICATION_JSON)

@@ -33,6 +33,10 @@ import java.io.InputStream;
 import java.util.Comparator;
 
 /** Live WebSocket sessions over REST: list them, look one up, push to one, disconnect one. */
+@ApiResponse(responseCode = "401", description = "unauthorized: no credentials, or an API key or token that is not valid",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+@ApiResponse(responseCode = "403", description = "permission_denied: the credentials do not allow this call",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
 @ApplicationScoped
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)

@@ -35,6 +35,10 @@ class OpenApiIT {
             assertTrue(schemas.getJsonObject("Published").getJsonObject("properties").keySet()
                     .containsAll(Set.of("channel", "epoch", "offset")), schemas::toString);
             assertTrue(schemas.containsKey("Problem"));
+            assertTrue(document.getJsonObject("components").getJsonObject("securitySchemes").containsKey("bearer"),
+                    "the bearer scheme (API key or token) is documented");
+            JsonObject publish = paths.getJsonObject("/channels/{channel}/messages").getJsonObject("post").getJsonObject("responses");
+            assertTrue(publish.containsKey("401") && publish.containsKey("403"), "401 and 403 are documented: " + publish.keySet());
         }
     }
 }
