@@ -116,7 +116,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void settingsThatContradictEachOtherAreRefused() {
+    void tlsSettingsThatContradictEachOtherAreRefused() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ConfigSource.flags(Map.of(
                 Setting.DEV_TLS, "true", Setting.TLS_KEYSTORE, "server.p12"))));
         assertTrue(e.getMessage().contains("tls.keystore and dev.tls are both set"), e.getMessage());
