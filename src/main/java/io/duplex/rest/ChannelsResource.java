@@ -18,7 +18,10 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -42,6 +45,10 @@ import java.util.List;
         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
 @ApiResponse(responseCode = "403", description = "permission_denied: the credentials do not allow this call",
         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "An API key (api.key), "
+        + "or a token (JWT) whose claims allow the call: admin for sessions and the channel list, subscribe for reads, publish "
+        + "for publishing. Health and the OpenAPI document need none.")
+@SecurityRequirement(name = "bearer")
 @ApplicationScoped
 @Path("/channels")
 @Produces(MediaType.APPLICATION_JSON)

@@ -3,12 +3,9 @@ package io.duplex.rest;
 import io.swagger.v3.jaxrs2.integration.resources.BaseOpenApiResource;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
-import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import jakarta.inject.Singleton;
 import jakarta.servlet.ServletConfig;
 import jakarta.ws.rs.GET;
@@ -33,12 +30,7 @@ public class OpenApiDocument extends BaseOpenApiResource {
                 .description("The REST door of Duplex: publish, history, channels, presence, sessions and health. "
                         + "Live delivery is over WebSocket at /ws (see docs/protocol.md). Errors are "
                         + "application/problem+json (RFC 9457) with a stable `code`.")
-                .license(new License().name("Apache-2.0")))
-                .components(new Components().addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                        .scheme("bearer").description("An API key (api.key), or a token (JWT) whose claims allow the call: "
-                                + "admin for sessions and the channel list, subscribe for reads, publish for publishing. "
-                                + "Health and this document need none.")))
-                .addSecurityItem(new SecurityRequirement().addList("bearer"));
+                .license(new License().name("Apache-2.0")));
         setOpenApiConfiguration(new SwaggerConfiguration()
                 .openAPI(document)
                 .prettyPrint(true)

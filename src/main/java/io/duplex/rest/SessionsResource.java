@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import java.util.Comparator;
         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
 @ApiResponse(responseCode = "403", description = "permission_denied: the credentials do not allow this call",
         content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
+@SecurityRequirement(name = "bearer")
 @ApplicationScoped
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)

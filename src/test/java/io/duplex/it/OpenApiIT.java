@@ -37,8 +37,9 @@ class OpenApiIT {
             assertTrue(schemas.containsKey("Problem"));
             assertTrue(document.getJsonObject("components").getJsonObject("securitySchemes").containsKey("bearer"),
                     "the bearer scheme (API key or token) is documented");
-            JsonObject publish = paths.getJsonObject("/channels/{channel}/messages").getJsonObject("post").getJsonObject("responses");
+            JsonObject publish = paths.getJsonObject("/api/channels/{channel}/messages").getJsonObject("post").getJsonObject("responses");
             assertTrue(publish.containsKey("401") && publish.containsKey("403"), "401 and 403 are documented: " + publish.keySet());
+            assertTrue(paths.getJsonObject("/api/health").getJsonObject("get").get("security") == null, "health needs no credentials");
         }
     }
 }
