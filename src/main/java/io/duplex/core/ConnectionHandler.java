@@ -52,6 +52,11 @@ public class ConnectionHandler {
         try {
             Command command = codec.decode(frame);
             id = command.id();
+            if (command instanceof Command.Publish && session.connected() && !session.tryPublish()) {
+                // Over publish.rate: abuse, not a mistake. Not executed, not answered: closed with 4005.
+                node.disconnect(session, DisconnectReason.RATE_LIMIT);
+                return;
+            }
             reply = execute(session, command);
         } catch (FrameException e) {
             reply = e.toReply();
@@ -61,9 +66,6 @@ public class ConnectionHandler {
             if (close != null) {
                 LOG.info(session + " from " + session.remote() + " refused with " + close.code() + ": " + e.getMessage());
             }
-        } catch (RateLimited e) {
-            node.disconnect(session, DisconnectReason.RATE_LIMIT);
-            return;
         } catch (RuntimeException e) {
             // Not the client's fault: a bug or a broken engine. Worth a stack trace, once, here.
             LOG.log(Level.WARNING, "internal error on a frame of " + session, e);
@@ -90,14 +92,6 @@ public class ConnectionHandler {
         };
     }
 
-    /** The session published faster than {@code publish.rate}: it is closed with 4005, not answered. */
-    private static final class RateLimited extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RateLimited() {
-            super(null, null, false, false);
-        }
-    }
 
     /** A binary frame: not part of the protocol, answered like any other bad frame. */
     public void receivedBinary(ClientSession session) {
@@ -135,9 +129,6 @@ public class ConnectionHandler {
             return node.unsubscribe(session, unsubscribe.id(), unsubscribe.channel());
         }
         if (command instanceof Command.Publish publish) {
-            if (!session.tryPublish()) {
-                throw new RateLimited();
-            }
             access.checkPublish(session.identity(), publish.channel());
             var message = node.publish(publish.channel(), publish.data());
             return new ServerFrame.Published(publish.id(), publish.channel(), message.epoch(), message.offset());

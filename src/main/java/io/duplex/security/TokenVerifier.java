@@ -111,7 +111,7 @@ public class TokenVerifier {
         if (audience.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(audience.get()))) {
             throw unauthorized("the token's aud does not name this service");
         }
-        return new Identity(subject, exp.toInstant(), patterns(claims, "subscribe"), patterns(claims, "publish"), admin(claims));
+        return Identity.ofToken(subject, exp.toInstant(), patterns(claims, "subscribe"), patterns(claims, "publish"), admin(claims));
     }
 
     private static List<String> patterns(JWTClaimsSet claims, String name) {

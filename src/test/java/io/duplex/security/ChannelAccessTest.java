@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ChannelAccessTest {
     private final ChannelAccess access = new ChannelAccess(ConfigLoader.load(ConfigSource.flags(Map.of(Setting.CHANNELS_PUBLIC, "public:,lobby."))));
-    private final Identity alice = new Identity("alice", Instant.MAX, List.of("news", "room.*"), List.of("room.1"), false);
+    private final Identity alice = Identity.ofToken("alice", Instant.MAX, List.of("news", "room.*"), List.of("room.1"), false);
 
     private static ChannelName c(String name) {
         return ChannelName.of(name);
@@ -47,7 +47,7 @@ class ChannelAccessTest {
         assertTrue(access.mayRead(alice, c("orders:inbox#alice")));
         assertFalse(access.mayRead(alice, c("user#bob")));
         assertFalse(access.mayRead(alice, c("user#alice2")));
-        assertFalse(access.mayRead(new Identity(null, null, List.of(), List.of(), false), c("user#")), "no user, no user channel");
+        assertFalse(access.mayRead(Identity.NOBODY, c("user#")), "no user, no user channel");
     }
 
     @Test
