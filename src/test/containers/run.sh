@@ -25,6 +25,8 @@ WILDFLY_VERSION=37.0.1.Final
 # Each container configures Duplex its own usual way (environment, context parameter, system property);
 # the start line must show this value.
 HISTORY_SIZE=7
+# Set the container's way with history.size; the contract suite calls REST with it (the auth filter in every container).
+API_KEY=container-check-key-0123456789
 
 [ -f "$war" ] || { echo "no $war: run 'mvn -DskipTests package' first" >&2; exit 2; }
 [ -d "$node_dir/node_modules/ws" ] || (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
@@ -73,7 +75,7 @@ jetty_prepare() {
 }
 jetty_start() {
   # Configured through the environment.
-  (cd "$dir/base" && DUPLEX_HISTORY_SIZE=$HISTORY_SIZE exec java -jar "$home/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" \
+  (cd "$dir/base" && DUPLEX_HISTORY_SIZE=$HISTORY_SIZE DUPLEX_API_KEY=$API_KEY exec java -jar "$home/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" \
     jetty.deploy.scanInterval=1) >"$log" 2>&1 &
   pid=$!
 }
@@ -92,12 +94,12 @@ tomcat_start() { (CATALINA_PID="$dir/pid" exec "$home/bin/catalina.sh" run) >"$l
 tomcat10_configure() {
   # Configured through a context parameter in Tomcat's context descriptor for /duplex.
   mkdir -p "$home/conf/Catalina/localhost"
-  printf '<Context>\n  <Parameter name="duplex.history.size" value="%s" override="false"/>\n</Context>\n' "$HISTORY_SIZE" \
+  printf '<Context>\n  <Parameter name="duplex.history.size" value="%s" override="false"/>\n  <Parameter name="duplex.api.key" value="%s" override="false"/>\n</Context>\n' "$HISTORY_SIZE" "$API_KEY" \
     >"$home/conf/Catalina/localhost/duplex.xml"
 }
 tomcat11_configure() {
   # Configured through a system property in Tomcat's setenv.sh.
-  printf 'CATALINA_OPTS="$CATALINA_OPTS -Dduplex.history.size=%s"\n' "$HISTORY_SIZE" >"$home/bin/setenv.sh"
+  printf 'CATALINA_OPTS="$CATALINA_OPTS -Dduplex.history.size=%s -Dduplex.api.key=%s"\n' "$HISTORY_SIZE" "$API_KEY" >"$home/bin/setenv.sh"
 }
 tomcat_deploy() { cp "$war" "$home/webapps/duplex.war"; }
 tomcat_undeploy() { rm -f "$home/webapps/duplex.war"; }
@@ -123,7 +125,7 @@ glassfish_start() {
 }
 glassfish_deploy() {
   # Configured through a system property of the server, set with asadmin.
-  "$home/bin/asadmin" --port "$admin_port" create-system-properties "duplex.history.size=$HISTORY_SIZE" >>"$dir/admin.log" 2>&1
+  "$home/bin/asadmin" --port "$admin_port" create-system-properties "duplex.history.size=$HISTORY_SIZE:duplex.api.key=$API_KEY" >>"$dir/admin.log" 2>&1
   "$home/bin/asadmin" --port "$admin_port" deploy --contextroot duplex --name duplex "$war" >>"$dir/admin.log" 2>&1
 }
 glassfish_undeploy() { "$home/bin/asadmin" --port "$admin_port" undeploy duplex >>"$dir/admin.log" 2>&1; }
@@ -137,7 +139,7 @@ wildfly_prepare() {
 wildfly_start() {
   # Every port WildFly opens, moved to a free one.
   # Configured through a system property on the command line.
-  (exec "$home/bin/standalone.sh" -Dduplex.history.size="$HISTORY_SIZE" -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1 \
+  (exec "$home/bin/standalone.sh" -Dduplex.history.size="$HISTORY_SIZE" -Dduplex.api.key="$API_KEY" -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1 \
     -Djboss.http.port="$port" -Djboss.https.port="$(free_port)" -Djboss.management.http.port="$(free_port)" \
     -Djboss.management.https.port="$(free_port)" -Djboss.ajp.port="$(free_port)" \
     -Djboss.txn.recovery.port="$(free_port)" -Djboss.txn.status.port="$(free_port)") >"$log" 2>&1 &
@@ -165,7 +167,7 @@ run_container() {
     failures+=("not healthy within 180 s")
   else
     say "healthy after $((SECONDS - started)) s; running the contract suite against $base/"
-    if ! (cd "$node_dir" && DUPLEX_URL="$base/" node --test --test-reporter=dot contract.test.mjs >"$dir/contract.log" 2>&1); then
+    if ! (cd "$node_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" node --test --test-reporter=dot contract.test.mjs >"$dir/contract.log" 2>&1); then
       failures+=("contract suite failed (see $dir/contract.log)")
       tail -40 "$dir/contract.log"
     fi
@@ -187,6 +189,7 @@ run_container() {
   local starts; starts=$(grep -c "Duplex .* ready at /duplex" "$log")
   [ "$starts" = 1 ] || failures+=("expected one start line of Duplex in the log, found $starts")
   grep -q "history $HISTORY_SIZE messages" "$log" || failures+=("the setting history.size=$HISTORY_SIZE did not reach Duplex")
+  grep -q "REST by API key (1 key)" "$log" || failures+=("the setting api.key did not reach Duplex")
   if grep -qiE "failed to stop it|memory leak|appears to have started a thread" "$log"; then
     failures+=("the container reports leaked threads: $(grep -iE 'failed to stop it|memory leak|appears to have started a thread' "$log" | head -2)")
   fi

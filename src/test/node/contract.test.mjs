@@ -8,6 +8,10 @@ const base = process.env.DUPLEX_URL;
 if (!base) throw new Error('DUPLEX_URL is not set');
 const wsUrl = base.replace(/^http/, 'ws') + 'ws';
 const api = (path) => new URL('api/' + path, base);
+// The node under test has an API key (api.key): every REST call but health and OpenAPI needs it.
+const KEY = process.env.DUPLEX_API_KEY;
+if (!KEY) throw new Error('DUPLEX_API_KEY is not set: run the suite against a node with an API key');
+const call = (url, init = {}) => fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${KEY}` } });
 const TIMEOUT = 10_000;
 
 const opened = [];
@@ -74,7 +78,7 @@ class Client {
 }
 
 async function publish(channel, data) {
-  const response = await fetch(api(`channels/${encodeURIComponent(channel)}/messages`), {
+  const response = await call(api(`channels/${encodeURIComponent(channel)}/messages`), {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }),
   });
   assert.equal(response.status, 201);
@@ -165,7 +169,7 @@ test('unsubscribe and presence answer as specified', async () => {
   await client.request({ type: 'subscribe', channel });
   const presence = await client.request({ type: 'presence', channel });
   assert.deepEqual(presence.sessions, [{ session: client.session, user: null }]);
-  const rest = await (await fetch(api(`channels/${channel}/presence`))).json();
+  const rest = await (await call(api(`channels/${channel}/presence`))).json();
   assert.deepEqual(rest, { channel, sessions: [{ session: client.session, user: null }] });
   assert.deepEqual(await client.request({ type: 'unsubscribe', channel }), { id: 4, type: 'unsubscribed', channel });
   const again = await client.request({ type: 'unsubscribe', channel });
@@ -193,20 +197,33 @@ test('bad input gets error frames with stable codes and the connection lives', a
 test('REST pushes to one session and disconnects it with 4001', async () => {
   const client = await Client.open();
   await client.connect();
-  const pushed = await fetch(api(`sessions/${client.session}/messages`), {
+  const pushed = await call(api(`sessions/${client.session}/messages`), {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { hi: 1 } }),
   });
   assert.equal(pushed.status, 202);
   assert.deepEqual(await client.next((f) => f.type === 'direct'), { type: 'direct', data: { hi: 1 } });
-  const session = await (await fetch(api(`sessions/${client.session}`))).json();
+  const session = await (await call(api(`sessions/${client.session}`))).json();
   assert.equal(session.session, client.session);
-  const deleted = await fetch(api(`sessions/${client.session}`), { method: 'DELETE' });
+  const deleted = await call(api(`sessions/${client.session}`), { method: 'DELETE' });
   assert.equal(deleted.status, 204);
   assert.equal((await client.closed).code, 4001);
 });
 
+test('REST without the API key is 401 with WWW-Authenticate; health and OpenAPI stay open', async () => {
+  for (const response of [await fetch(api('sessions')), await fetch(api('channels/x/messages'), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"data":1}' }),
+    await fetch(api('sessions'), { headers: { authorization: 'Bearer wrong-key-0123456789' } })]) {
+    assert.equal(response.status, 401);
+    assert.equal(response.headers.get('content-type'), 'application/problem+json');
+    assert.match(response.headers.get('www-authenticate'), /^Bearer/);
+    assert.equal((await response.json()).code, 'unauthorized');
+  }
+  assert.equal((await fetch(api('health'))).status, 200);
+  assert.equal((await fetch(api('openapi.json'))).status, 200);
+});
+
 test('REST errors are problem+json documents', async () => {
-  const response = await fetch(api('channels/bad%20name'));
+  const response = await call(api('channels/bad%20name'));
   assert.equal(response.status, 400);
   assert.equal(response.headers.get('content-type'), 'application/problem+json');
   const problem = await response.json();
@@ -215,7 +232,7 @@ test('REST errors are problem+json documents', async () => {
 });
 
 test('the OpenAPI document describes the REST API', async () => {
-  const response = await fetch(api('openapi.json'));
+  const response = await call(api('openapi.json'));
   assert.equal(response.status, 200);
   const document = await response.json();
   assert.match(document.openapi, /^3\./);

@@ -17,10 +17,12 @@ class NodeContractIT {
     @Test
     void theNodeContractSuitePasses() throws IOException, InterruptedException {
         Path dir = Path.of(System.getProperty("duplex.node.dir", "src/test/node"));
-        try (TestServer server = TestServer.start()) {
+        String apiKey = "node-contract-key-0123456789";
+        try (TestServer server = TestServer.start("api.key", apiKey)) {
             ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=spec", "contract.test.mjs")
                     .directory(dir.toFile()).redirectErrorStream(true);
             builder.environment().put("DUPLEX_URL", server.uri().toString());
+            builder.environment().put("DUPLEX_API_KEY", apiKey);
             Path log = Files.createTempFile("node-contract", ".log");
             Process node = builder.redirectOutput(log.toFile()).start();
             boolean finished = node.waitFor(120, TimeUnit.SECONDS);
