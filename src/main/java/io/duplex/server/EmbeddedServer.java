@@ -1,14 +1,13 @@
 package io.duplex.server;
 
 import io.duplex.config.CommandLine;
-import io.duplex.config.ConfigLoader;
-import io.duplex.config.ConfigSource;
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Setting;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -47,16 +46,14 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     static EmbeddedServer start(Path war, CommandLine commandLine) throws Exception {
-        DuplexConfig config = ConfigLoader.load(ConfigSource.flags(commandLine.values()), ConfigSource.systemProperties(),
-                ConfigSource.environment(System.getenv()));
+        DuplexConfig config = EmbeddedConfig.load(commandLine);
         Logging.configure(config.logLevel());
+        Optional<TlsMaterial> tls = tlsMaterial(config);
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("duplex-http");
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(config.host());
-        connector.setPort(config.port());
+        ServerConnector connector = Connectors.create(server, config, tls);
         server.addConnector(connector);
 
         WebAppContext webapp = new WebAppContext();
@@ -84,18 +81,29 @@ public final class EmbeddedServer implements AutoCloseable {
         return new EmbeddedServer(server, connector, config);
     }
 
+    /** The certificate to serve: the operator's (tls.keystore), the development one (dev.tls), or none. */
+    private static Optional<TlsMaterial> tlsMaterial(DuplexConfig config) throws TlsException {
+        if (config.tls().keystore().isPresent()) {
+            return Optional.of(KeystoreFile.load(config.tls()));
+        }
+        if (config.tls().dev()) {
+            return Optional.of(DevCertificate.obtain(config.dataDir()));
+        }
+        return Optional.empty();
+    }
+
     /** The port the server listens on (the one chosen when the configured port is 0). */
     public int port() {
         return connector.getLocalPort();
     }
 
-    /** The server's base URL, {@code http://host:port/}. */
+    /** The server's base URL, {@code http://host:port/}, or {@code https://host:port/} with TLS. */
     public URI uri() {
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
         if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port() + "/");
+        return URI.create((config.tls().enabled() ? "https" : "http") + "://" + host + ":" + port() + "/");
     }
 
     public void join() throws InterruptedException {
