@@ -76,7 +76,8 @@ final class PemFiles {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
             if (encoded instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                // The private part only: a SEC1 key may come without its public key.
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             if (encoded instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
@@ -90,8 +91,8 @@ final class PemFiles {
         char[] secret = password.get().value().toCharArray();
         try {
             if (encoded instanceof PEMEncryptedKeyPair legacy) {
-                return converter.getKeyPair(legacy.decryptKeyPair(
-                        new JcePEMDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(secret))).getPrivate();
+                return converter.getPrivateKey(legacy.decryptKeyPair(
+                        new JcePEMDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(secret)).getPrivateKeyInfo());
             }
             PKCS8EncryptedPrivateKeyInfo pkcs8 = (PKCS8EncryptedPrivateKeyInfo) encoded;
             return converter.getPrivateKey(pkcs8.decryptPrivateKeyInfo(

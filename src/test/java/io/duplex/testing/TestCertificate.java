@@ -28,18 +28,23 @@ import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * A self-signed server certificate made for one test (with BouncyCastle, as an operator makes one with
@@ -47,6 +52,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * trusts it, for real TLS handshakes.
  */
 public final class TestCertificate {
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private final KeyPair keys;
     private final X509Certificate certificate;
 
@@ -124,7 +130,7 @@ public final class TestCertificate {
     public Path writeEncryptedPkcs8Key(Path file, String password) {
         try {
             return write(file, new JcaPKCS8Generator(keys.getPrivate(), new JceOpenSSLPKCS8EncryptorBuilder(
-                    PKCS8Generator.AES_256_CBC).setPassword(password.toCharArray()).build()));
+                    PKCS8Generator.AES_256_CBC).setProvider(BC).setPassword(password.toCharArray()).build()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -132,13 +138,26 @@ public final class TestCertificate {
 
     /** The private key in its traditional encoding: PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}). */
     public Path writeTraditionalKey(Path file) {
-        return write(file, keys.getPrivate());
+        if (!keys.getPrivate().getAlgorithm().equals("EC")) {
+            return write(file, keys.getPrivate());
+        }
+        // As OpenSSL writes SEC1: with the curve and the public key inside (BouncyCastle's writer leaves both out).
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+            ECPrivateKey bare = ECPrivateKey.getInstance(info.parsePrivateKey());
+            ECPrivateKey full = new ECPrivateKey(256, bare.getKey(),
+                    SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData(),
+                    info.getPrivateKeyAlgorithm().getParameters());
+            return write(file, new PemObject("EC PRIVATE KEY", full.getEncoded()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The private key in legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}, AES-128-CBC), as old OpenSSL wrote it. */
     public Path writeLegacyEncryptedKey(Path file, String password) {
         try (StringWriter text = new StringWriter(); JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            writer.writeObject(keys.getPrivate(), new JcePEMEncryptorBuilder("AES-128-CBC").build(password.toCharArray()));
+            writer.writeObject(keys.getPrivate(), new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(BC).build(password.toCharArray()));
             writer.flush();
             Files.writeString(file, text.toString());
             return file;
