@@ -31,9 +31,9 @@ final class Connectors {
     static ServerConnector create(Server server, DuplexConfig config, Optional<TlsMaterial> tls) {
         HttpConfiguration http = new HttpConfiguration();
         if (config.tls().proxyTrusted()) {
-            // X-Forwarded-Proto/-For/-Host and RFC 7239 Forwarded. Off by default: without a proxy that sets
-            // (and overwrites) them, any client could claim any address and scheme.
-            http.addCustomizer(new ForwardedRequestCustomizer());
+            // Off by default: without a proxy that sets (and overwrites) them, any client could claim any
+            // address and scheme.
+            http.addCustomizer(forwardedHeaders());
             LOG.info("proxy.trusted: client addresses, schemes and hosts are taken from X-Forwarded-For/-Proto/-Host "
                     + "and Forwarded headers; only a proxy that sets them may reach this port");
         }
@@ -44,6 +44,23 @@ final class Connectors {
         connector.setHost(config.host());
         connector.setPort(config.port());
         return connector;
+    }
+
+    /**
+     * X-Forwarded-For/-Proto/-Host and RFC 7239 Forwarded, the headers proxy.trusted documents, and no others.
+     * Jetty would also read X-Forwarded-Port, X-Forwarded-Server, X-Proxied-Https, Proxy-ssl-id and
+     * Proxy-auth-cert, which common proxies neither set nor remove: a client could send them through the proxy to
+     * move the port of the links Duplex answers with, or to have a plain-HTTP request taken for a TLS one.
+     */
+    private static ForwardedRequestCustomizer forwardedHeaders() {
+        ForwardedRequestCustomizer forwarded = new ForwardedRequestCustomizer();
+        forwarded.setForwardedPortHeader(null);
+        forwarded.setForwardedServerHeader(null);
+        forwarded.setForwardedHttpsHeader(null);
+        forwarded.setForwardedSslSessionIdHeader(null);
+        forwarded.setForwardedCipherSuiteHeader(null);
+        forwarded.setSslIsSecure(false);
+        return forwarded;
     }
 
     private static ServerConnector plain(Server server, HttpConfiguration http, boolean h2c) {

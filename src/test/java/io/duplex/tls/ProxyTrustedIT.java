@@ -49,6 +49,15 @@ class ProxyTrustedIT {
     }
 
     @Test
+    void withProxyTrustedOnlyTheDocumentedHeadersCount() {
+        // Jetty reads these too by default; proxies pass them through from the client untouched.
+        try (TestServer server = TestServer.start("proxy.trusted", "true")) {
+            assertEquals(server.api() + "channels/proxy.links/messages/1", locationOfAPublishWith(server,
+                    Map.of("X-Proxied-Https", "on", "X-Forwarded-Port", "4444", "Proxy-ssl-id", "x", "X-Forwarded-Server", "evil.example")));
+        }
+    }
+
+    @Test
     void withoutProxyTrustedLinksUseTheRequestsOwnSchemeAndHost() {
         try (TestServer server = TestServer.start()) {
             assertEquals(server.api() + "channels/proxy.links/messages/1", locationOfAPublishWith(server, FORWARDED));
