@@ -63,7 +63,13 @@ public final class EmbeddedServer implements AutoCloseable {
         // The WAR's jars need no scanning: its initializers are found by ServiceLoader, its own classes are
         // scanned anyway, and scanning Swagger's and Jackson's jars would only slow the start.
         webapp.setAttribute("org.eclipse.jetty.server.webapp.WebInfIncludeJarPattern", "^$");
-        commandLine.values().forEach((setting, value) -> webapp.setInitParameter(setting.property(), value));
+        // Not the TLS password: the connector has used it, the application has no use for it, and a context
+        // parameter is readable by any code in the WAR and shown in Jetty's dumps.
+        commandLine.values().forEach((setting, value) -> {
+            if (setting != Setting.TLS_PASSWORD) {
+                webapp.setInitParameter(setting.property(), value);
+            }
+        });
         server.setHandler(webapp);
         server.setErrorHandler(new ProblemErrorHandler());
         webapp.setErrorHandler(new WebAppProblemErrorHandler());
