@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -19,6 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Jakarta WebSocket) start it. Settings given here reach the application as servlet context parameters.
  */
 public final class EmbeddedServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EmbeddedServer.class.getName());
     private final Server server;
     private final ServerConnector connector;
     private final DuplexConfig config;
@@ -119,6 +122,18 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Stops gracefully: no new connections, sessions closed with 1001, requests in flight given shutdown.timeout. */
     @Override
     public void close() throws Exception {
-        server.stop();
+        try {
+            server.stop();
+        } catch (TimeoutException e) {
+            if (e.getSuppressed().length > 0) {
+                throw e;
+            }
+            // Jetty reports, after stopping the connectors and the application anyway, that the graceful part
+            // outlasted shutdown.timeout (other failures of the stop would be attached to it). That is the
+            // documented end of a stop, not a failure: an HTTP/2 client may keep its connection open after the
+            // server's GOAWAY, and then only the timeout ends the wait.
+            LOG.info(() -> "shutdown.timeout (" + config.shutdownTimeout().toMillis() + " ms) passed with connections "
+                    + "still open; they were closed");
+        }
     }
 }
