@@ -30,6 +30,26 @@ class CommandLineTest {
     }
 
     @Test
+    void aTrueOrFalseSettingAloneIsASwitch() {
+        assertEquals(Map.of(Setting.DEV_TLS, "true", Setting.PORT, "8443"), CommandLine.parse("--dev-tls", "--port", "8443").values());
+        assertEquals(Map.of(Setting.PROXY_TRUSTED, "true"), CommandLine.parse("--proxy-trusted").values());
+        assertEquals(Map.of(Setting.DEV_TLS, "false"), CommandLine.parse("--dev-tls", "false").values());
+        assertEquals(Map.of(Setting.DEV_TLS, "off"), CommandLine.parse("--dev-tls=off").values());
+    }
+
+    @Test
+    void aSwitchDoesNotSwallowAWordThatIsNotTrueOrFalse() {
+        ConfigException e = assertThrows(ConfigException.class, () -> CommandLine.parse("--h2c", "maybe"));
+        assertEquals(java.util.List.of("unknown option 'maybe'"), e.problems());
+    }
+
+    @Test
+    void onlyTrueOrFalseSettingsAreSwitches() {
+        ConfigException e = assertThrows(ConfigException.class, () -> CommandLine.parse("--tls-keystore", "--dev-tls"));
+        assertTrue(e.problems().get(0).contains("--tls-keystore needs a value"), e.problems()::toString);
+    }
+
+    @Test
     void usageListsEverySetting() {
         String usage = CommandLine.usage();
         for (Setting s : Setting.values()) {

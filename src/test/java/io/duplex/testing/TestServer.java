@@ -68,14 +68,14 @@ public final class TestServer implements AutoCloseable {
         return serverLoader;
     }
 
-    /** {@code http://127.0.0.1:PORT/} */
+    /** {@code http://127.0.0.1:PORT/}, or {@code https://…} for a node with TLS. */
     public URI uri() {
         return uri;
     }
 
-    /** {@code ws://127.0.0.1:PORT/ws} */
+    /** {@code ws://127.0.0.1:PORT/ws}, or {@code wss://…} for a node with TLS. */
     public URI ws() {
-        return URI.create("ws://" + uri.getAuthority() + "/ws");
+        return URI.create(("https".equals(uri.getScheme()) ? "wss" : "ws") + "://" + uri.getAuthority() + "/ws");
     }
 
     /** {@code http://127.0.0.1:PORT/api/} */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /** {@code java -jar target/duplex.war ...} as its own process, with its output collected line by line. */
 public final class WarProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/) ");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+/) ");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
