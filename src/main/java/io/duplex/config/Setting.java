@@ -38,7 +38,8 @@ public enum Setting {
             "Also serves plain-text HTTP/2 (h2c, upgrade and prior knowledge) when TLS is off. Embedded server only."),
     PROXY_TRUSTED("proxy.trusted", "false", ValueType.bool(),
             "Trusts X-Forwarded-Proto/-For/-Host and Forwarded headers: the client address, scheme and host are "
-                    + "taken from them. Turn on only behind a proxy that sets them. Embedded server only."),
+                    + "taken from them (Forwarded wins). Turn on only behind a proxy that sets them (never appends) and "
+                    + "clears Forwarded. Embedded server only."),
     ENGINE("engine", "memory", ValueType.oneOf("memory"),
             "Engine that carries messages and history. memory: one node, history kept in this process."),
     HISTORY_SIZE("history.size", "1000", ValueType.integer(0, 1_000_000),
