@@ -209,8 +209,9 @@ abstract class ValueType<T> {
         };
     }
 
-    /** Comma-separated secrets, each at least {@code minLength} characters: several keys allow rotation. */
+    /** Comma-separated secrets, each read as {@link #secret}: several keys allow rotation. */
     static ValueType<List<Secret>> secrets(String expected, int minLength) {
+        ValueType<Secret> one = secret(expected, minLength);
         return new ValueType<>() {
             @Override
             String expected() {
@@ -224,11 +225,7 @@ abstract class ValueType<T> {
 
             @Override
             List<Secret> parse(String text) {
-                List<Secret> keys = Arrays.stream(text.split(",")).map(String::trim).map(Secret::new).toList();
-                if (keys.stream().anyMatch(k -> k.value().length() < minLength)) {
-                    throw new IllegalArgumentException(expected);
-                }
-                return keys;
+                return Arrays.stream(text.split(",")).map(one::parse).toList();
             }
         };
     }
