@@ -106,7 +106,10 @@ class FuzzIT {
         }
         String[] types = {"application/json", "application/json; charset=utf-16", "text/plain", "application/xml", "application/json; charset=latin1"};
         for (int i = 0; i < REST_BODIES; i++) {
-            String body = i % 3 == 0 ? randomText() : mutate("{\"data\":{\"k\":[1,\"v\",{\"n\":null}]}}");
+            String mutated = i % 3 == 0 ? randomText() : mutate("{\"data\":{\"k\":[1,\"v\",{\"n\":null}]}}");
+            // Within frame.max.bytes: a larger body is refused (413) before it is read, and the client's write
+            // of the rest then fails on its side; that path is RestContractIT's, not the fuzzer's.
+            String body = mutated.length() > 100_000 ? mutated.substring(0, 100_000) : mutated;
             String channel = i % 5 == 0 ? "fuzz%2F" + i : i % 7 == 0 ? "bad channel" : "fuzz.rest";
             String type = types[random.nextInt(types.length)];
             try (Response r = rest.target("channels/" + channel + "/messages").request()
