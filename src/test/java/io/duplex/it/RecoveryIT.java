@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A client that reconnects with its last {epoch, offset} gets exactly what it missed, then live messages. */
 class RecoveryIT {
     @RegisterExtension
-    static final RunningNode node = new RunningNode("history.size", "1000", "publish.rate", "1000000");
+    static final RunningNode node = new RunningNode("history.size", "1000", "publish.rate", "1000000", "outbound.queue.messages", "20000");
 
     @Test
     void reconnectingWithSinceGetsExactlyTheMissedMessagesThenLiveOnes() {
