@@ -3,6 +3,8 @@ package io.duplex.core;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class Scheduler {
     private static final int BLOCKING_THREADS = 8;
+    private static final long STOP_MILLIS = 3000;
+
+    // Every thread these pools made: an executor reports itself terminated a moment before its last worker
+    // thread has ended, and a servlet container that looks in that moment reports the thread as leaked.
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     private ScheduledThreadPoolExecutor executor;
     private ThreadPoolExecutor blocking;
@@ -27,21 +34,28 @@ public class Scheduler {
     @PostConstruct
     void start() {
         AtomicInteger n = new AtomicInteger();
-        ThreadFactory threads = task -> {
+        ThreadFactory timerThreads = task -> {
             Thread t = new Thread(task, "duplex-scheduler-" + n.incrementAndGet());
             t.setDaemon(true);
+            track(t);
             return t;
         };
-        executor = new ScheduledThreadPoolExecutor(1, threads);
+        executor = new ScheduledThreadPoolExecutor(1, timerThreads);
         executor.setRemoveOnCancelPolicy(true);
         AtomicInteger m = new AtomicInteger();
         blocking = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 task -> {
                     Thread t = new Thread(task, "duplex-io-" + m.incrementAndGet());
                     t.setDaemon(true);
+                    track(t);
                     return t;
                 });
         blocking.allowCoreThreadTimeOut(true);
+    }
+
+    private void track(Thread thread) {
+        threads.removeIf(old -> !old.isAlive()); // idle io threads time out; keep only the living
+        threads.add(thread);
     }
 
     /** The timer: tasks on it must not block. */
@@ -54,15 +68,26 @@ public class Scheduler {
         return blocking;
     }
 
+    /**
+     * Stops both pools and waits, within a bound, until each of their threads has ended. Closes still queued
+     * (sessions closed with 1001 at shutdown) are let run; a container call stuck past the bound is interrupted.
+     */
     @PreDestroy
     void stop() {
         executor.shutdownNow();
         blocking.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_MILLIS);
         try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-            blocking.awaitTermination(2, TimeUnit.SECONDS);
+            if (!blocking.awaitTermination(STOP_MILLIS, TimeUnit.MILLISECONDS)) {
+                blocking.shutdownNow();
+            }
+            for (Thread thread : threads) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                thread.join(Math.max(left, 1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        threads.removeIf(thread -> !thread.isAlive());
     }
 }
