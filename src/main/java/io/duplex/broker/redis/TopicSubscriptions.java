@@ -1,0 +1,212 @@
+package io.duplex.broker.redis;
+
+import io.duplex.broker.BrokerListener;
+import io.duplex.channel.ChannelMessage;
+import io.duplex.channel.ChannelName;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The pub/sub topics this node is subscribed to: those of the channels it has local subscribers for, and no others.
+ *
+ * <p>Lettuce delivers the messages of one pub/sub connection on one thread, in the order Redis sent them, and Redis
+ * sends a channel's messages in offset order (publish.lua runs alone); this class hands them to the listener on that
+ * thread, so per channel the listener sees offsets in order.
+ *
+ * <p>Subscribing never blocks: the SUBSCRIBE goes out and its confirmation is awaited only by a read of the channel
+ * ({@link #awaitSubscribed}), so that a message published after the read is sure to arrive live. What the node wants
+ * and what Redis confirmed are kept apart and reconciled every second, so a subscription refused while Redis was away
+ * is made again when it is back.
+ */
+final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
+    private static final Logger LOG = Logger.getLogger(TopicSubscriptions.class.getName());
+
+    /** Channels the node wants, each with the confirmation of its latest SUBSCRIBE. */
+    private final Map<ChannelName, CompletableFuture<Void>> wanted = new ConcurrentHashMap<>();
+    /** Topics Redis confirmed on the current connection. */
+    private final Set<ChannelName> confirmed = ConcurrentHashMap.newKeySet();
+    /** Channels whose subscription a lost connection took away, until Redis confirms them again. */
+    private final Set<ChannelName> interrupted = ConcurrentHashMap.newKeySet();
+    /**
+     * UNSUBSCRIBEs Redis has not answered yet, per channel: messages that arrive before the answer were sent before
+     * it, and belong to a subscription the node already gave up, even if it subscribed again since.
+     */
+    private final Map<ChannelName, AtomicInteger> leaving = new ConcurrentHashMap<>();
+    private volatile StatefulRedisPubSubConnection<String, String> connection;
+    private volatile BrokerListener listener = message -> { };
+
+    void listener(BrokerListener listener) {
+        this.listener = listener;
+    }
+
+    /** The pub/sub connection is (re)established: subscribe to every wanted channel on it. */
+    void connected(StatefulRedisPubSubConnection<String, String> connection) {
+        this.connection = connection;
+        connection.addListener(this);
+        reconcile();
+    }
+
+    /** The pub/sub connection dropped: Redis forgot its subscriptions, and messages published now are missed. */
+    void disconnected() {
+        interrupted.addAll(confirmed);
+        confirmed.clear();
+        leaving.clear();
+    }
+
+    void subscribe(ChannelName channel) {
+        // Wanted before the SUBSCRIBE goes out, so that no message that follows its confirmation is turned away.
+        CompletableFuture<Void> confirmation = new CompletableFuture<>();
+        wanted.put(channel, confirmation);
+        send(channel, true).whenComplete((ok, e) -> {
+            if (e == null) {
+                confirmation.complete(null);
+            } else {
+                confirmation.completeExceptionally(e);
+            }
+        });
+    }
+
+    void unsubscribe(ChannelName channel) {
+        if (wanted.remove(channel) != null) {
+            interrupted.remove(channel);
+            send(channel, false);
+        }
+    }
+
+    boolean wants(ChannelName channel) {
+        return wanted.containsKey(channel);
+    }
+
+    /**
+     * Waits until Redis confirmed the node's subscription to the channel, if the node wants it; a subscription that
+     * failed is made again first. Returns false if it could not be confirmed within the timeout.
+     */
+    boolean awaitSubscribed(ChannelName channel, Duration timeout) {
+        CompletableFuture<Void> confirmation = wanted.get(channel);
+        if (confirmation == null) {
+            return true;
+        }
+        if (confirmation.isCompletedExceptionally()) {
+            CompletableFuture<Void> again = send(channel, true);
+            confirmation = wanted.replace(channel, confirmation, again) ? again : wanted.getOrDefault(channel, again);
+        }
+        try {
+            confirmation.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Subscribes what is wanted and not confirmed, unsubscribes what is confirmed and not wanted. Never blocks. */
+    void reconcile() {
+        StatefulRedisPubSubConnection<String, String> current = connection;
+        if (current == null || !current.isOpen()) {
+            return;
+        }
+        wanted.forEach((channel, confirmation) -> {
+            if (!confirmed.contains(channel) && confirmation.isDone()) {
+                wanted.replace(channel, confirmation, send(channel, true));
+            }
+        });
+        for (ChannelName channel : confirmed) {
+            if (!wanted.containsKey(channel) && !isLeaving(channel)) {
+                send(channel, false);
+            }
+        }
+    }
+
+    private CompletableFuture<Void> send(ChannelName channel, boolean subscribe) {
+        StatefulRedisPubSubConnection<String, String> current = connection;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis yet"));
+        }
+        String topic = RedisKeys.topic(channel);
+        if (subscribe) {
+            return current.async().subscribe(topic).toCompletableFuture();
+        }
+        AtomicInteger pending = leaving.computeIfAbsent(channel, c -> new AtomicInteger());
+        pending.incrementAndGet();
+        RedisFuture<Void> sent = current.async().unsubscribe(topic);
+        // Refused or cut off: no answer will come to count it down.
+        sent.exceptionally(e -> {
+            left(channel);
+            return null;
+        });
+        return sent.toCompletableFuture();
+    }
+
+    private boolean isLeaving(ChannelName channel) {
+        AtomicInteger pending = leaving.get(channel);
+        return pending != null && pending.get() > 0;
+    }
+
+    private void left(ChannelName channel) {
+        leaving.computeIfPresent(channel, (c, pending) -> pending.decrementAndGet() <= 0 ? null : pending);
+    }
+
+    // ---- Lettuce's callbacks, on the connection's thread, in the order Redis sent them ----
+
+    @Override
+    public void message(String topic, String text) {
+        ChannelName channel = RedisKeys.channelOfTopic(topic);
+        if (channel == null || !wanted.containsKey(channel) || isLeaving(channel)) {
+            return;
+        }
+        ChannelMessage message;
+        try {
+            message = LiveMessages.decode(channel, text);
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "ignored a message on Redis topic " + topic + " that Duplex did not write: " + e.getMessage());
+            return;
+        }
+        try {
+            listener.onMessage(message);
+        } catch (RuntimeException e) {
+            // Thrown into Lettuce, it would break the connection's reading; it is a bug of the listener, not of Redis.
+            LOG.log(Level.SEVERE, "delivering message " + message.offset() + " of " + channel + " failed", e);
+        }
+    }
+
+    @Override
+    public void subscribed(String topic, long count) {
+        ChannelName channel = RedisKeys.channelOfTopic(topic);
+        if (channel == null) {
+            return;
+        }
+        confirmed.add(channel);
+        if (interrupted.remove(channel) && wanted.containsKey(channel)) {
+            LOG.log(Level.FINE, "re-subscribed to {0} after a lost connection", channel);
+            try {
+                listener.onResubscribed(channel);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "handling the re-subscription to " + channel + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void unsubscribed(String topic, long count) {
+        ChannelName channel = RedisKeys.channelOfTopic(topic);
+        if (channel == null) {
+            return;
+        }
+        confirmed.remove(channel);
+        left(channel);
+    }
+}
