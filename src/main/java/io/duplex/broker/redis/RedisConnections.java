@@ -45,7 +45,10 @@ import java.util.logging.Logger;
  */
 public final class RedisConnections {
     private static final Logger LOG = Logger.getLogger(RedisConnections.class.getName());
-    /** Lettuce logs each reconnection attempt; the outage is reported here, once. Held: loggers are weakly referenced. */
+    // Lettuce logs every reconnection attempt (WARN) and every reconnection (INFO), per connection; an outage is
+    // reported here instead, once. Unless the operator configured them, Lettuce speaks at WARN and its reconnection
+    // watchdog not at all. Held: java.util.logging references loggers weakly, and a collected one forgets its level.
+    private static final Logger LETTUCE_LOG = Logger.getLogger("io.lettuce");
     private static final Logger RECONNECT_LOG = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     private static final long CHECK_EVERY_MS = 1000;
@@ -73,6 +76,9 @@ public final class RedisConnections {
     private RedisConnections(RedisUri uri, ScheduledExecutorService scheduler) {
         this.uri = uri;
         this.target = parse(uri);
+        if (LETTUCE_LOG.getLevel() == null) {
+            LETTUCE_LOG.setLevel(Level.WARNING);
+        }
         if (RECONNECT_LOG.getLevel() == null) {
             RECONNECT_LOG.setLevel(Level.SEVERE);
         }
