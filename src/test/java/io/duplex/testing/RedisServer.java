@@ -111,6 +111,25 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Restarts the server with the data it had (saved to disk first, loaded at start), as a Redis with persistence
+     * restarts: the same keys, but a new process.
+     */
+    public synchronized void restartKeepingData() {
+        String reply = command("SAVE");
+        if (!reply.startsWith("+OK")) {
+            throw new IllegalStateException("SAVE answered " + reply);
+        }
+        stop();
+        startAgain();
+        try {
+            // Later restarts of this server start empty again.
+            Files.deleteIfExists(dir.resolve("dump.rdb"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Deletes every key: what a FLUSHALL by an operator, or a restart without persistence, does to the engine. */
     public void flushAll() {
         String reply = command("FLUSHALL");

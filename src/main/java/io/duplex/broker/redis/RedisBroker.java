@@ -32,9 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * subscribed to the topics of the channels it has local subscribers for ({@link TopicSubscriptions}). Reads run
  * history.lua, which returns the epoch, the latest offset and the messages asked for from one moment.
  *
- * <p>If a channel's keys are lost (FLUSHALL, eviction, a failover that lost writes), the next publish or read starts a
- * new epoch at offset 0, and clients holding the old epoch are told {@code recovered:false}: a lost history is never
- * shown as a gap. Times come from the publishing node's clock (keep nodes' clocks in sync); retention by age is applied
+ * <p>If a channel's keys are lost (FLUSHALL, eviction), the next publish or read starts a new epoch at offset 0; if
+ * they were last written by another Redis process (Redis restarted, or a replica took over), which may have lost the
+ * last writes it acknowledged, the history continues under a new epoch. Either way clients holding the old epoch are
+ * told {@code recovered:false}: a lost history is never shown as a gap, nor an offset handed out twice. Times come from the publishing node's clock (keep nodes' clocks in sync); retention by age is applied
  * when a channel is written or read. docs/scaling.md describes the design and its guarantees.
  */
 public final class RedisBroker implements Broker {
@@ -43,8 +44,8 @@ public final class RedisBroker implements Broker {
     /** The most channel names {@link #channels} returns: the most recently published to. */
     static final int CHANNELS_LISTED_MAX = 10_000;
 
-    private static final RedisScript PUBLISH = RedisScript.load("retention.lua", "publish.lua");
-    private static final RedisScript HISTORY = RedisScript.load("retention.lua", "history.lua");
+    private static final RedisScript PUBLISH = RedisScript.load("channel.lua", "publish.lua");
+    private static final RedisScript HISTORY = RedisScript.load("channel.lua", "history.lua");
 
     private final RedisConnections redis;
     private final int historySize;

@@ -17,7 +17,10 @@ final class RedisKeys {
     private RedisKeys() {
     }
 
-    /** Hash with the channel's {@code epoch} and latest {@code offset}: one key, so that both are lost together. */
+    /**
+     * Hash with the channel's {@code epoch}, latest {@code offset} and the run id of the Redis process that last wrote
+     * it ({@code server}): one key, so that epoch and offset are lost together.
+     */
     static String meta(ChannelName channel) {
         return CHANNEL_PREFIX + channel.value() + "}:meta";
     }

@@ -2,24 +2,15 @@
 -- it to every node subscribed to the channel, in one step. Redis runs one script at a time, so all nodes see a
 -- channel's messages in offset order, and a message is sent only once it is stored.
 --
--- KEYS[1] the channel's meta hash (epoch, offset)  KEYS[2] its history stream  KEYS[3] the index of channels
+-- KEYS[1] the channel's meta hash  KEYS[2] its history stream  KEYS[3] the index of channels
 -- ARGV[1] channel name  ARGV[2] data (JSON)  ARGV[3] now (ms)  ARGV[4] history size  ARGV[5] history ttl (ms)
--- ARGV[6] the epoch to start if the channel has none  ARGV[7] the channel's pub/sub topic
+-- ARGV[6] a new epoch, for when the channel needs one (open_channel)  ARGV[7] the channel's pub/sub topic
 -- ARGV[8] how long the keys of an idle channel live (ms)
 -- Returns {epoch, offset}.
 local meta, stream, index = KEYS[1], KEYS[2], KEYS[3]
 local now, size, ttl, idle = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[8])
 
-local epoch = redis.call('HGET', meta, 'epoch')
-if not epoch then
-  -- A new channel, or one whose keys were lost (flushed, evicted, not yet replicated at a failover). The epoch and
-  -- the offset live in one hash, so they are lost together: a new history starts at offset 1 under a new epoch, and
-  -- clients holding the old epoch are told recovered:false instead of being shown a gap. What is left of an older
-  -- stream belongs to no epoch.
-  epoch = ARGV[6]
-  redis.call('UNLINK', stream)
-  redis.call('HSET', meta, 'epoch', epoch)
-end
+local epoch = open_channel(meta, stream, ARGV[6], idle)
 local offset = redis.call('HINCRBY', meta, 'offset', 1)
 redis.call('PEXPIRE', meta, idle)
 
