@@ -130,6 +130,14 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Closes every client connection in pub/sub mode, as a network cut of those connections alone would. */
+    public void killPubSubClients() {
+        String reply = command("CLIENT KILL TYPE pubsub");
+        if (!reply.startsWith(":")) {
+            throw new IllegalStateException("CLIENT KILL answered " + reply);
+        }
+    }
+
     /** Deletes every key: what a FLUSHALL by an operator, or a restart without persistence, does to the engine. */
     public void flushAll() {
         String reply = command("FLUSHALL");

@@ -274,8 +274,14 @@ public final class RedisConnections {
                     + " s; publishes, reads and live delivery resume");
         } else {
             downSince = System.nanoTime();
-            LOG.warning(() -> "Redis at " + uri.masked() + " is unreachable (" + lastProblem + "): publishes and reads answer "
-                    + "engine_unavailable and /api/health 503 until it is back; retrying every second");
+            StatefulRedisConnection<String, String> c = commands;
+            if (c != null && c.isOpen() && System.nanoTime() - lastPong < PONG_MAX_AGE_NANOS) {
+                LOG.warning(() -> "Redis at " + uri.masked() + ": the pub/sub connection is lost: live "
+                        + "messages do not reach this node, and /api/health answers 503, until it is back; retrying every second");
+            } else {
+                LOG.warning(() -> "Redis at " + uri.masked() + " is unreachable (" + lastProblem + "): publishes and reads answer "
+                        + "engine_unavailable, and /api/health 503, until it is back; retrying every second");
+            }
         }
     }
 

@@ -25,23 +25,26 @@ import java.util.logging.Logger;
  * sends a channel's messages in offset order (publish.lua runs alone); this class hands them to the listener on that
  * thread, so per channel the listener sees offsets in order.
  *
- * <p>Subscribing never blocks: the SUBSCRIBE goes out and its confirmation is awaited only by a read of the channel
- * ({@link #awaitSubscribed}), so that a message published after the read is sure to arrive live. What the node wants
- * and what Redis confirmed are kept apart and reconciled every second, so a subscription refused while Redis was away
- * is made again when it is back.
+ * <p>Subscribing never blocks: the SUBSCRIBE goes out, and only a read of the channel waits until Redis confirmed it
+ * ({@link #awaitSubscribed}), so that a message published after the read is sure to arrive live. A lost connection
+ * takes the confirmations with it; Lettuce re-subscribes when it reconnects, and what the node wants is also compared
+ * with what Redis confirmed every second, so a subscription refused while Redis was away is made again.
  */
 final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = Logger.getLogger(TopicSubscriptions.class.getName());
 
-    /** Channels the node wants, each with the confirmation of its latest SUBSCRIBE. */
+    /**
+     * Channels the node wants, each with a future that completes when Redis confirms the subscription on the current
+     * connection; a lost connection replaces it with a new one.
+     */
     private final Map<ChannelName, CompletableFuture<Void>> wanted = new ConcurrentHashMap<>();
-    /** Topics Redis confirmed on the current connection. */
+    /** Channels Redis confirmed on the current connection. */
     private final Set<ChannelName> confirmed = ConcurrentHashMap.newKeySet();
     /** Channels whose subscription a lost connection took away, until Redis confirms them again. */
     private final Set<ChannelName> interrupted = ConcurrentHashMap.newKeySet();
     /**
-     * UNSUBSCRIBEs Redis has not answered yet, per channel: messages that arrive before the answer were sent before
-     * it, and belong to a subscription the node already gave up, even if it subscribed again since.
+     * UNSUBSCRIBEs Redis has not answered yet, per channel. What arrives before the answer — messages, and the
+     * confirmation of an earlier SUBSCRIBE — belongs to a subscription the node gave up, even if it subscribed again.
      */
     private final Map<ChannelName, AtomicInteger> leaving = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> connection;
@@ -51,7 +54,7 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         this.listener = listener;
     }
 
-    /** The pub/sub connection is (re)established: subscribe to every wanted channel on it. */
+    /** The pub/sub connection is established: subscribe to every wanted channel on it. */
     void connected(StatefulRedisPubSubConnection<String, String> connection) {
         this.connection = connection;
         connection.addListener(this);
@@ -63,19 +66,13 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         interrupted.addAll(confirmed);
         confirmed.clear();
         leaving.clear();
+        wanted.replaceAll((channel, confirmation) -> confirmation.isDone() ? new CompletableFuture<>() : confirmation);
     }
 
     void subscribe(ChannelName channel) {
         // Wanted before the SUBSCRIBE goes out, so that no message that follows its confirmation is turned away.
-        CompletableFuture<Void> confirmation = new CompletableFuture<>();
-        wanted.put(channel, confirmation);
-        send(channel, true).whenComplete((ok, e) -> {
-            if (e == null) {
-                confirmation.complete(null);
-            } else {
-                confirmation.completeExceptionally(e);
-            }
-        });
+        wanted.put(channel, new CompletableFuture<>());
+        send(channel, true);
     }
 
     void unsubscribe(ChannelName channel) {
@@ -85,22 +82,14 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         }
     }
 
-    boolean wants(ChannelName channel) {
-        return wanted.containsKey(channel);
-    }
-
     /**
-     * Waits until Redis confirmed the node's subscription to the channel, if the node wants it; a subscription that
-     * failed is made again first. Returns false if it could not be confirmed within the timeout.
+     * Waits until Redis confirmed the node's subscription to the channel, if the node wants it. Returns false if that
+     * did not happen within the timeout (Redis is unreachable, or the subscription was cut off and is not back yet).
      */
     boolean awaitSubscribed(ChannelName channel, Duration timeout) {
         CompletableFuture<Void> confirmation = wanted.get(channel);
         if (confirmation == null) {
             return true;
-        }
-        if (confirmation.isCompletedExceptionally()) {
-            CompletableFuture<Void> again = send(channel, true);
-            confirmation = wanted.replace(channel, confirmation, again) ? again : wanted.getOrDefault(channel, again);
         }
         try {
             confirmation.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -119,11 +108,11 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         if (current == null || !current.isOpen()) {
             return;
         }
-        wanted.forEach((channel, confirmation) -> {
-            if (!confirmed.contains(channel) && confirmation.isDone()) {
-                wanted.replace(channel, confirmation, send(channel, true));
+        for (ChannelName channel : wanted.keySet()) {
+            if (!confirmed.contains(channel)) {
+                send(channel, true);
             }
-        });
+        }
         for (ChannelName channel : confirmed) {
             if (!wanted.containsKey(channel) && !isLeaving(channel)) {
                 send(channel, false);
@@ -131,24 +120,24 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         }
     }
 
-    private CompletableFuture<Void> send(ChannelName channel, boolean subscribe) {
+    /** Sends a SUBSCRIBE or UNSUBSCRIBE; a refusal (not connected) is left to {@link #reconcile}. */
+    private void send(ChannelName channel, boolean subscribe) {
         StatefulRedisPubSubConnection<String, String> current = connection;
         if (current == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis yet"));
+            return;
         }
         String topic = RedisKeys.topic(channel);
         if (subscribe) {
-            return current.async().subscribe(topic).toCompletableFuture();
+            current.async().subscribe(topic);
+            return;
         }
-        AtomicInteger pending = leaving.computeIfAbsent(channel, c -> new AtomicInteger());
-        pending.incrementAndGet();
+        leaving.computeIfAbsent(channel, c -> new AtomicInteger()).incrementAndGet();
         RedisFuture<Void> sent = current.async().unsubscribe(topic);
         // Refused or cut off: no answer will come to count it down.
         sent.exceptionally(e -> {
             left(channel);
             return null;
         });
-        return sent.toCompletableFuture();
     }
 
     private boolean isLeaving(ChannelName channel) {
@@ -189,8 +178,16 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         if (channel == null) {
             return;
         }
+        if (isLeaving(channel)) {
+            // The answer to a SUBSCRIBE sent before the node gave the channel up: the UNSUBSCRIBE's answer follows.
+            return;
+        }
         confirmed.add(channel);
-        if (interrupted.remove(channel) && wanted.containsKey(channel)) {
+        CompletableFuture<Void> confirmation = wanted.get(channel);
+        if (confirmation != null) {
+            confirmation.complete(null);
+        }
+        if (interrupted.remove(channel) && confirmation != null) {
             LOG.log(Level.FINE, "re-subscribed to {0} after a lost connection", channel);
             try {
                 listener.onResubscribed(channel);

@@ -137,6 +137,38 @@ class RedisOutageTest {
     }
 
     @Test
+    void aNodeWhosePubSubConnectionAloneWasCutIsToldAndReceivesAgain() {
+        RedisBroker publisher = nodes.broker(100, Duration.ofMinutes(1));
+        RedisBroker subscriber = nodes.broker(100, Duration.ofMinutes(1));
+        List<ChannelMessage> received = new CopyOnWriteArrayList<>();
+        Set<ChannelName> resubscribed = ConcurrentHashMap.newKeySet();
+        subscriber.start(new BrokerListener() {
+            @Override
+            public void onMessage(ChannelMessage message) {
+                received.add(message);
+            }
+
+            @Override
+            public void onResubscribed(ChannelName channel) {
+                resubscribed.add(channel);
+            }
+        });
+        subscriber.subscribe(NEWS);
+        subscriber.subscribe(ChannelName.of("other"));
+        subscriber.unsubscribe(ChannelName.of("other"));
+        subscriber.position(NEWS);
+
+        redis.killPubSubClients();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> resubscribed.contains(NEWS));
+        assertEquals(Set.of(NEWS), resubscribed, "only what the node still wants");
+        ChannelMessage after = publisher.publish(NEWS, data(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+        assertEquals(after, received.get(0));
+        assertTrue(publisher.healthy());
+    }
+
+    @Test
     void aNodeThatStartsWhileRedisIsDownConnectsWhenRedisComesUp() {
         redis.stop();
         RedisBroker broker = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> nodes.broker(100, Duration.ofMinutes(1)));
