@@ -173,11 +173,6 @@ public final class RedisConnections {
         }
     }
 
-    /** The masked URI, for log lines. */
-    public String describe() {
-        return uri.masked();
-    }
-
     TopicSubscriptions topics() {
         return topics;
     }
@@ -205,7 +200,7 @@ public final class RedisConnections {
     }
 
     /** Whether both connections are open and Redis answered a PING within the last 3 s. */
-    public boolean healthy() {
+    boolean healthy() {
         StatefulRedisConnection<String, String> c = commands;
         StatefulRedisPubSubConnection<String, String> p = pubsub;
         return !closed && c != null && c.isOpen() && p != null && p.isOpen()

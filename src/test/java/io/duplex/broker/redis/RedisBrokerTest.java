@@ -2,6 +2,7 @@ package io.duplex.broker.redis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.duplex.broker.Broker;
@@ -214,6 +215,21 @@ class RedisBrokerTest extends BrokerContract {
         ChannelMessage published = publisher.publish(NEWS, data(42));
         await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
         assertEquals(List.of(published), received);
+    }
+
+    @Test
+    void aClosedNodeLeavesNoThreadBehind() {
+        RedisBroker broker = nodes.unmanagedBroker(100, Duration.ofMinutes(1));
+        broker.publish(NEWS, data(1));
+        assertFalse(lettuceThreads().isEmpty(), "the test sees Lettuce's threads");
+        broker.close();
+        // An undeployed application must not leave threads running in its container.
+        await().atMost(Duration.ofSeconds(10)).until(() -> lettuceThreads().isEmpty());
+    }
+
+    private static List<String> lettuceThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("lettuce-")).toList();
     }
 
     private static StreamPosition position(ChannelMessage message) {
