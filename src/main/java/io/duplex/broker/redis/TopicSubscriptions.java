@@ -27,15 +27,17 @@ import java.util.logging.Logger;
  *
  * <p>Subscribing never blocks: the SUBSCRIBE goes out, and only a read of the channel waits until Redis confirmed it
  * ({@link #awaitSubscribed}), so that a message published after the read is sure to arrive live. A lost connection
- * takes the confirmations with it; Lettuce re-subscribes when it reconnects, and what the node wants is also compared
- * with what Redis confirmed every second, so a subscription refused while Redis was away is made again.
+ * takes the subscriptions with it: Lettuce re-subscribes when it reconnects, the listener is told which channels came
+ * back ({@code onResubscribed}: messages published in between were missed), and what the node wants is compared with
+ * what Redis confirmed every second, so a subscription refused while Redis was away is made again.
  */
 final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = Logger.getLogger(TopicSubscriptions.class.getName());
 
     /**
-     * Channels the node wants, each with a future that completes when Redis confirms the subscription on the current
-     * connection; a lost connection replaces it with a new one.
+     * Channels the node wants, each with a future that completes when Redis confirms the node's latest SUBSCRIBE. A
+     * subscription lost with its connection is not waited for again: reads go on (other sessions of the node are
+     * reading and publishing), and the listener is told when it is back ({@code onResubscribed}).
      */
     private final Map<ChannelName, CompletableFuture<Void>> wanted = new ConcurrentHashMap<>();
     /** Channels Redis confirmed on the current connection. */
@@ -66,7 +68,6 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
         interrupted.addAll(confirmed);
         confirmed.clear();
         leaving.clear();
-        wanted.replaceAll((channel, confirmation) -> confirmation.isDone() ? new CompletableFuture<>() : confirmation);
     }
 
     void subscribe(ChannelName channel) {
@@ -83,8 +84,8 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
     }
 
     /**
-     * Waits until Redis confirmed the node's subscription to the channel, if the node wants it. Returns false if that
-     * did not happen within the timeout (Redis is unreachable, or the subscription was cut off and is not back yet).
+     * Waits until Redis confirmed the node's latest SUBSCRIBE of the channel, if the node wants it. Returns false if
+     * that did not happen within the timeout (Redis is unreachable).
      */
     boolean awaitSubscribed(ChannelName channel, Duration timeout) {
         CompletableFuture<Void> confirmation = wanted.get(channel);
