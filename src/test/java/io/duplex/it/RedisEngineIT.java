@@ -116,6 +116,25 @@ class RedisEngineIT {
         }
     }
 
+    @Test
+    void aStoppedNodeLeavesNoRedisThreadBehind() {
+        long before = lettuceThreads();
+        TestServer c = TestServer.start("engine", "redis", "redis.uri", redis.uri());
+        try (Rest restC = new Rest(c.api())) {
+            restC.publish("it.redis.threads", "1");
+            assertTrue(lettuceThreads() > before, "the test sees the third node's Lettuce threads");
+        } finally {
+            c.close();
+        }
+        // An undeployed application must not leave threads running in its container.
+        await().atMost(Duration.ofSeconds(10)).until(() -> lettuceThreads() == before);
+    }
+
+    private static long lettuceThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().startsWith("lettuce-")).count();
+    }
+
     private static int status(Rest rest) {
         try (Response response = rest.get("health")) {
             return response.getStatus();
