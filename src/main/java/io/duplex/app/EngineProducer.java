@@ -4,6 +4,9 @@ import io.duplex.broker.Broker;
 import io.duplex.broker.Presence;
 import io.duplex.broker.memory.MemoryBroker;
 import io.duplex.broker.memory.MemoryPresence;
+import io.duplex.broker.redis.RedisBroker;
+import io.duplex.broker.redis.RedisConnections;
+import io.duplex.broker.redis.RedisPresence;
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,13 +14,20 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 
-/** Builds the engine named by the {@code engine} setting. */
+/** Builds the engine named by the {@code engine} setting: its broker and its presence store. */
 @ApplicationScoped
 public class EngineProducer {
+    private static final String REDIS = "redis";
+
+    /** The Redis connections the broker and the presence store share; they close when both have closed. */
+    private RedisConnections redis;
 
     @Produces
     @ApplicationScoped
     Broker broker(DuplexConfig config, Scheduler scheduler) {
+        if (REDIS.equals(config.engine())) {
+            return new RedisBroker(redis(config, scheduler), config.historySize(), config.historyTtl(), Clock.systemUTC());
+        }
         return new MemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC(), scheduler.executor());
     }
 
@@ -27,7 +37,21 @@ public class EngineProducer {
 
     @Produces
     @ApplicationScoped
-    Presence presence() {
+    Presence presence(DuplexConfig config, Scheduler scheduler) {
+        if (REDIS.equals(config.engine())) {
+            return new RedisPresence(redis(config, scheduler), config.presenceTtl(), Clock.systemUTC(), scheduler.executor());
+        }
         return new MemoryPresence();
+    }
+
+    void close(@Disposes Presence presence) {
+        presence.close();
+    }
+
+    private synchronized RedisConnections redis(DuplexConfig config, Scheduler scheduler) {
+        if (redis == null) {
+            redis = RedisConnections.open(config.redisUri(), scheduler.executor());
+        }
+        return redis;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Collection;
  */
 public interface Broker {
 
-    /** The engine's name, as shown by {@code /api/health}: {@code memory}. */
+    /** The engine's name, as shown by {@code /api/health}: {@code memory} or {@code redis}. */
     String name();
 
     /** Starts delivering published messages of subscribed channels to the listener. Called once. */
@@ -39,7 +39,12 @@ public interface Broker {
     /** Messages of the channel's retained history, as the query asks. */
     History history(ChannelName channel, HistoryQuery query);
 
-    /** This node wants the channel's messages. Called when the node gains its first subscriber of it; must not block. */
+    /**
+     * This node wants the channel's messages. Called when the node gains its first subscriber of it; must not block.
+     * Every message published after the next {@link #position} or {@link #history} of the channel returns is delivered
+     * (a distributed engine confirms a subscription asynchronously, and that read waits for the confirmation), which is
+     * what the node's subscribe-then-read seam needs.
+     */
     void subscribe(ChannelName channel);
 
     /** This node no longer wants the channel's messages. Must not block. */

@@ -29,6 +29,14 @@ public final class Payload {
         return new Payload(value.toString());
     }
 
+    /**
+     * A payload from JSON text that a {@code Payload} produced and an engine stored or carried (Redis): it is not
+     * parsed again, which would cost each node a parse per message for text that was valid when it was published.
+     */
+    public static Payload stored(String compactJson) {
+        return new Payload(compactJson);
+    }
+
     /** Compact JSON text. */
     public String json() {
         return json;

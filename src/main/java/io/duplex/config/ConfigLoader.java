@@ -54,8 +54,7 @@ public final class ConfigLoader {
             try {
                 values.put(setting, setting.parse(text));
             } catch (IllegalArgumentException e) {
-                String shown = setting.secret() ? "(secret)" : "'" + text + "'";
-                problems.add(setting.key() + " = " + shown + " (from " + origin + ") is not valid: expected " + e.getMessage());
+                problems.add(setting.key() + " = " + setting.shown(text) + " (from " + origin + ") is not valid: expected " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
@@ -105,7 +104,9 @@ public final class ConfigLoader {
                         (Integer) values.get(Setting.HANDSHAKE_RATE),
                         (Boolean) values.get(Setting.WS_COMPRESSION)),
                 (Duration) values.get(Setting.SHUTDOWN_TIMEOUT),
-                (String) values.get(Setting.LOG_LEVEL));
+                (String) values.get(Setting.LOG_LEVEL),
+                (RedisUri) values.get(Setting.REDIS_URI),
+                (Duration) values.get(Setting.PRESENCE_TTL));
         checkConsistency(config);
         return config;
     }

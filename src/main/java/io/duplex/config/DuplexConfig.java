@@ -32,7 +32,9 @@ public record DuplexConfig(
         Auth auth,
         Limits limits,
         Duration shutdownTimeout,
-        String logLevel) {
+        String logLevel,
+        RedisUri redisUri,
+        Duration presenceTtl) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {

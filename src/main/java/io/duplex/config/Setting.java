@@ -40,8 +40,17 @@ public enum Setting {
             "Trusts X-Forwarded-Proto/-For/-Host and Forwarded headers: the client address, scheme and host are "
                     + "taken from them (Forwarded wins). Turn on only behind a proxy that sets them (never appends) and "
                     + "clears Forwarded. Embedded server only."),
-    ENGINE("engine", "memory", ValueType.oneOf("memory"),
-            "Engine that carries messages and history. memory: one node, history kept in this process."),
+    ENGINE("engine", "memory", ValueType.oneOf("memory", "redis"),
+            "Engine that carries messages and history. memory: one node, history kept in this process. redis: several "
+                    + "nodes share channels, history (Redis Streams) and presence through the Redis at redis.uri "
+                    + "(docs/scaling.md)."),
+    REDIS_URI("redis.uri", "redis://127.0.0.1:6379", ValueType.redisUri(),
+            "The Redis of engine=redis (6.2 or newer): redis://, rediss:// (TLS) or redis-sentinel://…#master. A password "
+                    + "in it is never logged. Commands time out after 2 s (?timeout=… in the URI changes it); while Redis "
+                    + "is unreachable publishes and reads answer engine_unavailable and /api/health answers 503."),
+    PRESENCE_TTL("presence.ttl", "15s", ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)),
+            "With engine=redis: how long a node's presence entries outlive it. Each node refreshes its entries every "
+                    + "third of this, so the sessions of a node that dies leave presence within it."),
     HISTORY_SIZE("history.size", "1000", ValueType.integer(0, 1_000_000),
             "Messages kept per channel for recovery and REST history; older ones are dropped. 0 keeps none."),
     HISTORY_TTL("history.ttl", "10m", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(30)),
@@ -154,6 +163,11 @@ public enum Setting {
     /** What a valid value looks like. */
     public String expected() {
         return type.expected();
+    }
+
+    /** The value as an error message may show it: never a secret, never a password inside a URI. */
+    String shown(String text) {
+        return secret() ? "(secret)" : "'" + type.shown(text) + "'";
     }
 
     /** Reads a value, or throws IllegalArgumentException saying what a valid value looks like. */

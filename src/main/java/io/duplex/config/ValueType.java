@@ -1,5 +1,7 @@
 package io.duplex.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -21,6 +23,11 @@ abstract class ValueType<T> {
     /** Whether values of this type are secrets, never to be shown in messages. */
     boolean secret() {
         return false;
+    }
+
+    /** The text as an error message may show it: values that can hold a secret show without it. */
+    String shown(String text) {
+        return text;
     }
 
     static ValueType<Integer> integer(int min, int max) {
@@ -226,6 +233,42 @@ abstract class ValueType<T> {
             @Override
             List<Secret> parse(String text) {
                 return Arrays.stream(text.split(",")).map(one::parse).toList();
+            }
+        };
+    }
+
+    /**
+     * A Redis URI as Lettuce reads it. Checked here with the JDK alone (the configuration is also read by the embedded
+     * server, which has no Lettuce); error messages show it with its password masked, and never quote the URI parser,
+     * whose messages repeat the whole text.
+     */
+    static ValueType<RedisUri> redisUri() {
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return "a URI like redis://[user:password@]host[:port][/database], rediss://… (TLS) or "
+                        + "redis-sentinel://[password@]host:port[,host:port]/[database]#master";
+            }
+
+            @Override
+            String shown(String text) {
+                return RedisUri.mask(text);
+            }
+
+            @Override
+            RedisUri parse(String text) {
+                RedisUri uri = new RedisUri(text.trim());
+                if (uri.scheme() == null || !Arrays.asList(RedisUri.SCHEMES).contains(uri.scheme())) {
+                    throw new IllegalArgumentException(expected() + " (the scheme must be one of "
+                            + String.join(", ", RedisUri.SCHEMES) + ")");
+                }
+                try {
+                    new URI(uri.value());
+                } catch (URISyntaxException e) {
+                    // The reason only: the parser's message quotes the whole text, password and all.
+                    throw new IllegalArgumentException(expected() + " (" + e.getReason().toLowerCase(Locale.ROOT) + ")");
+                }
+                return uri;
             }
         };
     }

@@ -23,7 +23,10 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401),
     /** Valid credentials that do not allow this action. */
     PERMISSION_DENIED("permission_denied", 403),
-    /** The engine (broker, history store) cannot take the request now; nothing was accepted. */
+    /**
+     * The engine (broker, history store) cannot take the request now; nothing was accepted, unless a publish timed
+     * out, which its message then says (it may have been stored).
+     */
     ENGINE_UNAVAILABLE("engine_unavailable", 503),
     /** A fault of the server, logged with its details; the client did nothing wrong. */
     INTERNAL("internal", 500),

@@ -4,6 +4,7 @@ import io.duplex.app.Version;
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Hub;
 import io.duplex.core.Node;
+import io.duplex.error.DuplexException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -50,8 +51,17 @@ public class HealthResource {
     @ApiResponse(responseCode = "503", description = "down", content = @Content(schema = @Schema(implementation = Dto.Health.class)))
     public Response health() {
         boolean up = node.healthy();
+        // Counting the engine's channels needs the engine: while it is unreachable, the channels of this node.
+        int channels = hub.channels().size();
+        if (up) {
+            try {
+                channels = node.channels().size();
+            } catch (DuplexException e) {
+                up = false;
+            }
+        }
         Dto.Health health = new Dto.Health(up ? "up" : "down", node.engine(), version.value(), mode,
-                hub.sessionCount(), node.channels().size());
+                hub.sessionCount(), channels);
         return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(health).build();
     }
 }

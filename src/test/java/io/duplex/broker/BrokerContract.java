@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
+import io.duplex.channel.StreamPosition;
 import jakarta.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public abstract class BrokerContract {
         Broker broker = broker(10_000, Duration.ofMinutes(1));
         List<ChannelMessage> received = new CopyOnWriteArrayList<>();
         broker.start(received::add);
-        broker.subscribe(NEWS);
+        subscribe(broker, NEWS);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> publishers = new ArrayList<>();
@@ -155,13 +156,13 @@ public abstract class BrokerContract {
         Broker broker = broker(100, Duration.ofMinutes(1));
         List<ChannelMessage> received = new CopyOnWriteArrayList<>();
         broker.start(received::add);
-        broker.subscribe(NEWS);
+        subscribe(broker, NEWS);
         broker.publish(ChannelName.of("other"), data(1));
         broker.publish(NEWS, data(2));
         await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
         broker.unsubscribe(NEWS);
         broker.publish(NEWS, data(3));
-        broker.subscribe(NEWS);
+        subscribe(broker, NEWS);
         broker.publish(NEWS, data(4));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         assertEquals(List.of(1L, 3L), offsets(received));
@@ -179,6 +180,15 @@ public abstract class BrokerContract {
         assertEquals(List.of(new PresenceEntry("b", "bob")), presence.list(NEWS));
         presence.remove(NEWS, "b");
         assertEquals(Collections.emptyList(), presence.list(NEWS));
+    }
+
+    /**
+     * Subscribes as a node does: then reads the channel, after which every message published is delivered (an engine
+     * may confirm a subscription asynchronously; its next read waits for the confirmation).
+     */
+    protected static StreamPosition subscribe(Broker broker, ChannelName channel) {
+        broker.subscribe(channel);
+        return broker.position(channel);
     }
 
     protected static List<Long> offsets(List<ChannelMessage> messages) {

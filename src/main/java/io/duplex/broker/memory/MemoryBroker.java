@@ -2,13 +2,13 @@ package io.duplex.broker.memory;
 
 import io.duplex.broker.Broker;
 import io.duplex.broker.BrokerListener;
+import io.duplex.broker.Epochs;
 import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +34,6 @@ import java.util.concurrent.TimeUnit;
  * a channel's messages in offset order.
  */
 public final class MemoryBroker implements Broker {
-    private static final char[] EPOCH_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
-
     private final String epoch;
     private final int historySize;
     private final Duration historyTtl;
@@ -46,22 +44,13 @@ public final class MemoryBroker implements Broker {
     private volatile BrokerListener listener = message -> { };
 
     public MemoryBroker(int historySize, Duration historyTtl, Clock clock, ScheduledExecutorService scheduler) {
-        this.epoch = newEpoch();
+        this.epoch = Epochs.random();
         this.historySize = historySize;
         this.historyTtl = historyTtl;
         this.clock = clock;
         // Reads and publishes expire lazily; the sweep frees the memory of channels nobody touches.
         long period = Math.max(1000, Math.min(60_000, historyTtl.toMillis() / 4));
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    private static String newEpoch() {
-        SecureRandom random = new SecureRandom();
-        char[] out = new char[8];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = EPOCH_ALPHABET[random.nextInt(EPOCH_ALPHABET.length)];
-        }
-        return new String(out);
     }
 
     @Override

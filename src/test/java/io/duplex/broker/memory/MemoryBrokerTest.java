@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.duplex.broker.Broker;
 import io.duplex.broker.BrokerContract;
 import io.duplex.broker.Presence;
-import java.time.Clock;
+import io.duplex.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +28,7 @@ class MemoryBrokerTest extends BrokerContract {
 
     @Override
     protected void advance(Duration duration) {
-        clock.now = clock.now.plus(duration);
+        clock.advance(duration);
     }
 
     @AfterEach
@@ -46,25 +43,5 @@ class MemoryBrokerTest extends BrokerContract {
         assertNotEquals(first.position(NEWS).epoch(), second.position(NEWS).epoch());
         first.close();
         second.close();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

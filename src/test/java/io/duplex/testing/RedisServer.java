@@ -1,0 +1,212 @@
+package io.duplex.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real redis-server for the tests, started by the test on a free port of 127.0.0.1, with no persistence, and stopped
+ * by its process id. It can be stopped and started again on the same port, to play an outage. Without redis-server on
+ * the PATH it fails, saying how to install it: the Redis engine's tests never skip silently.
+ */
+public final class RedisServer implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+
+    private final String executable;
+    private final int port;
+    private final Path dir;
+    private final Thread killOnExit;
+    private Process process;
+
+    private RedisServer(String executable, int port, Path dir) {
+        this.executable = executable;
+        this.port = port;
+        this.dir = dir;
+        this.killOnExit = new Thread(this::kill, "redis-server-" + port + "-stop");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /** Starts a redis-server on a free port of 127.0.0.1. */
+    public static RedisServer start() {
+        try {
+            RedisServer server = new RedisServer(executable(), freePort(), Files.createTempDirectory("duplex-redis-"));
+            server.startAgain();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The redis-server on the PATH, or an error that says how to get one. */
+    private static String executable() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String entry : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(entry.isEmpty() ? "." : entry, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException("redis-server is not on the PATH (" + path + "), and the Redis engine's tests need "
+                + "a real one: install it with `apt-get install -y redis-server` (Debian, Ubuntu; .ci/run does this) or "
+                + "your system's package manager, then run the tests again");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts the server (again) on its port, with nothing in it, and waits until it answers PING. */
+    public synchronized void startAgain() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is already running");
+        }
+        List<String> command = List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning");
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis-server.log").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + String.join(" ", command), e);
+        }
+        Process started = process;
+        await("redis-server on port " + port + " answering PING").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!started.isAlive()) {
+                        throw new IllegalStateException("redis-server exited with " + started.exitValue() + ": "
+                                + Files.readString(dir.resolve("redis-server.log")));
+                    }
+                    return answersPing();
+                });
+    }
+
+    /** Stops the server (SIGTERM to its process) and waits until it has exited: Redis is down. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /**
+     * Restarts the server with the data it had (saved to disk first, loaded at start), as a Redis with persistence
+     * restarts: the same keys, but a new process.
+     */
+    public synchronized void restartKeepingData() {
+        String reply = command("SAVE");
+        if (!reply.startsWith("+OK")) {
+            throw new IllegalStateException("SAVE answered " + reply);
+        }
+        stop();
+        startAgain();
+        try {
+            // Later restarts of this server start empty again.
+            Files.deleteIfExists(dir.resolve("dump.rdb"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes every client connection in pub/sub mode, as a network cut of those connections alone would. */
+    public void killPubSubClients() {
+        String reply = command("CLIENT KILL TYPE pubsub");
+        if (!reply.startsWith(":")) {
+            throw new IllegalStateException("CLIENT KILL answered " + reply);
+        }
+    }
+
+    /** Deletes every key: what a FLUSHALL by an operator, or a restart without persistence, does to the engine. */
+    public void flushAll() {
+        String reply = command("FLUSHALL");
+        if (!reply.startsWith("+OK")) {
+            throw new IllegalStateException("FLUSHALL answered " + reply);
+        }
+    }
+
+    /** {@code redis://127.0.0.1:PORT} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    private boolean answersPing() {
+        try {
+            return command("PING").startsWith("+PONG");
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Sends one inline command and returns the first line of the reply. */
+    private String command(String inline) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+                line.append((char) b);
+            }
+            return line.toString().trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running or ran.
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // A temporary directory left behind is not worth failing a test for.
+        }
+    }
+}
