@@ -1,6 +1,7 @@
 package io.duplex.core;
 
 import io.duplex.broker.Broker;
+import io.duplex.broker.BrokerListener;
 import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
 import io.duplex.broker.Presence;
@@ -22,10 +23,15 @@ import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,28 +51,41 @@ public class Node {
     private final Presence presence;
     private final Hub hub;
     private final TokenVerifier tokens;
+    private final Scheduler scheduler;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean stopping;
 
     protected Node() {
         // for CDI's client proxy
-        this(null, null, null, null, null);
+        this(null, null, null, null, null, null);
     }
 
     @Inject
-    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub, TokenVerifier tokens) {
+    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub, TokenVerifier tokens, Scheduler scheduler) {
         this.config = config;
         this.broker = broker;
         this.presence = presence;
         this.hub = hub;
         this.tokens = tokens;
+        this.scheduler = scheduler;
         this.clock = Clock.tickMillis(ZoneOffset.UTC);
     }
 
     /** Starts taking the engine's messages. */
     public void start() {
-        broker.start(this::deliver);
+        broker.start(new BrokerListener() {
+            @Override
+            public void onMessage(ChannelMessage message) {
+                deliver(message);
+            }
+
+            @Override
+            public void onResubscribed(ChannelName channel) {
+                // On the engine's delivery thread: the reads that follow belong elsewhere.
+                runBlocking(() -> catchUp(channel));
+            }
+        });
     }
 
     // ---- sessions ----
@@ -203,8 +222,9 @@ public class Node {
                     recovered = history.messages();
                 }
             }
-            subscription.activate(new ServerFrame.Subscribed(id, channel, position.epoch(), position.offset(), wasRecovered),
-                    position, recovered);
+            Subscription.Outcome outcome = subscription.activate(
+                    new ServerFrame.Subscribed(id, channel, position.epoch(), position.offset(), wasRecovered), position, recovered);
+            act(channel, List.of(subscription), List.of(outcome));
             presence.add(channel, new PresenceEntry(session.id(), session.user()));
         } catch (RuntimeException e) {
             session.subscriptionMap().remove(channel, subscription);
@@ -309,10 +329,120 @@ public class Node {
             return;
         }
         OutboundFrame frame = OutboundFrame.of(new ServerFrame.MessagePush(message));
-        for (Subscription subscription : subscribers) {
-            if (!subscription.deliver(message, frame)) {
-                disconnect(subscription.session(), DisconnectReason.TOO_SLOW);
+        List<Subscription> all = new ArrayList<>(subscribers);
+        List<Subscription.Outcome> outcomes = new ArrayList<>(all.size());
+        for (Subscription subscription : all) {
+            outcomes.add(subscription.deliver(message, frame));
+        }
+        act(message.channel(), all, outcomes);
+    }
+
+    // ---- gaps: messages the engine lost on the way (a Redis connection dropped), filled from history ----
+
+    /** Acts on what subscriptions of one channel reported; the subscriptions with a gap are repaired together. */
+    private void act(ChannelName channel, List<Subscription> subscriptions, List<Subscription.Outcome> outcomes) {
+        List<Subscription> gaps = null;
+        for (int i = 0; i < subscriptions.size(); i++) {
+            Subscription subscription = subscriptions.get(i);
+            switch (outcomes.get(i)) {
+                case OK -> { }
+                case OVERFLOW -> disconnect(subscription.session(), DisconnectReason.TOO_SLOW);
+                case INTERRUPTED -> interrupted(subscription);
+                case GAP -> {
+                    if (gaps == null) {
+                        gaps = new ArrayList<>();
+                    }
+                    gaps.add(subscription);
+                }
             }
+        }
+        if (gaps != null) {
+            List<Subscription> repairs = gaps;
+            runBlocking(() -> repair(channel, repairs));
+        }
+    }
+
+    /**
+     * Reads the channel's history after each subscription's last offset (once per distinct offset: subscribers that
+     * missed the same messages share the read) and hands it to them. While the engine cannot be read, tries again
+     * each second; the subscriptions hold live messages meanwhile, up to their hold.
+     */
+    private void repair(ChannelName channel, List<Subscription> subscriptions) {
+        List<Subscription> live = subscriptions.stream().filter(this::stillSubscribed).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        Map<Long, History> reads = new HashMap<>();
+        List<Subscription.Outcome> outcomes = new ArrayList<>(live.size());
+        try {
+            for (Subscription subscription : live) {
+                History history = reads.computeIfAbsent(subscription.offset(),
+                        offset -> broker.history(channel, HistoryQuery.after(offset, config.outboundQueueMessages() / 2 + 1)));
+                outcomes.add(subscription.repair(history));
+            }
+        } catch (DuplexException e) {
+            List<Subscription> waiting = live.subList(outcomes.size(), live.size());
+            LOG.info(() -> "cannot fill a gap in " + channel + " for " + waiting.size() + " subscriber(s) yet: " + e.getMessage()
+                    + "; trying again in 1 s");
+            retryLater(() -> repair(channel, waiting));
+            live = live.subList(0, outcomes.size());
+        }
+        act(channel, live, outcomes);
+    }
+
+    /** The engine re-subscribed the channel after a lost connection: each subscriber behind its position is repaired. */
+    private void catchUp(ChannelName channel) {
+        List<Subscription> subscribers = new ArrayList<>(hub.subscribers(channel));
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        StreamPosition position;
+        try {
+            position = broker.position(channel);
+        } catch (DuplexException e) {
+            LOG.info(() -> "cannot check " + channel + " for missed messages yet: " + e.getMessage() + "; trying again in 1 s");
+            retryLater(() -> catchUp(channel));
+            return;
+        }
+        List<Subscription.Outcome> outcomes = new ArrayList<>(subscribers.size());
+        for (Subscription subscription : subscribers) {
+            outcomes.add(subscription.check(position));
+        }
+        act(channel, subscribers, outcomes);
+    }
+
+    /** The session missed messages no history can give back: it is closed with 4006 and recovers on resubscribing. */
+    private void interrupted(Subscription subscription) {
+        ClientSession session = subscription.session();
+        if (session.open()) {
+            LOG.info(() -> session + " missed messages of " + subscription.channel()
+                    + " that history no longer holds (its epoch changed, or retention dropped them): closing it with "
+                    + DisconnectReason.RESUBSCRIBE.code() + " so that it resubscribes");
+            disconnect(session, DisconnectReason.RESUBSCRIBE);
+        }
+    }
+
+    private boolean stillSubscribed(Subscription subscription) {
+        ClientSession session = subscription.session();
+        return session.open() && session.subscriptionMap().get(subscription.channel()) == subscription;
+    }
+
+    private void runBlocking(Runnable task) {
+        try {
+            scheduler.blocking().execute(task);
+        } catch (RejectedExecutionException e) {
+            // The node is stopping: its sessions are being closed anyway.
+        }
+    }
+
+    private void retryLater(Runnable task) {
+        if (stopping) {
+            return;
+        }
+        try {
+            scheduler.executor().schedule(() -> runBlocking(task), 1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // The node is stopping.
         }
     }
 

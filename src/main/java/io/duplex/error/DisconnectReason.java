@@ -34,7 +34,12 @@ public enum DisconnectReason {
     /** The client sent more than its rate limit allows. */
     RATE_LIMIT(4005, "rate limit exceeded"),
     /** Too many handshakes from the client's address ({@code handshake.rate}). */
-    HANDSHAKE_RATE_LIMIT(4005, "too many connections from this address");
+    HANDSHAKE_RATE_LIMIT(4005, "too many connections from this address"),
+    /**
+     * A subscription missed messages the channel's history can no longer give (its epoch changed, or retention dropped
+     * them, while the engine was cut off): subscribing again with {@code since} tells the client {@code recovered:false}.
+     */
+    RESUBSCRIBE(4006, "missed messages: subscribe again with since");
 
     private final int code;
     private final String reason;

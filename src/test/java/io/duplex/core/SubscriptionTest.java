@@ -3,13 +3,16 @@ package io.duplex.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.broker.History;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
+import io.duplex.core.Subscription.Outcome;
 import io.duplex.protocol.ServerFrame;
 import jakarta.json.Json;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,8 +63,97 @@ class SubscriptionTest {
     @Test
     void tooManyHeldMessagesAreRefused() {
         Subscription subscription = new Subscription(session, NEWS, 2);
-        assertTrue(subscription.deliver(message(1), push(1)));
-        assertTrue(subscription.deliver(message(2), push(2)));
-        assertEquals(false, subscription.deliver(message(3), push(3)));
+        assertEquals(Outcome.OK, subscription.deliver(message(1), push(1)));
+        assertEquals(Outcome.OK, subscription.deliver(message(2), push(2)));
+        assertEquals(Outcome.OVERFLOW, subscription.deliver(message(3), push(3)));
+    }
+
+    private Subscription activeAt(long offset) {
+        Subscription subscription = new Subscription(session, NEWS, 100);
+        assertEquals(Outcome.OK, subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", offset, null),
+                new StreamPosition("E", offset), List.of()));
+        return subscription;
+    }
+
+    private static History history(String epoch, long head, long... offsets) {
+        return new History(epoch, head, Arrays.stream(offsets).mapToObj(SubscriptionTest::message).toList());
+    }
+
+    @Test
+    void aMessagePastTheNextOffsetIsHeldUntilHistoryFillsTheGap() {
+        Subscription subscription = activeAt(4);
+        assertEquals(Outcome.OK, subscription.deliver(message(5), push(5)));
+        // 6 and 7 were lost on the way: 8 starts a hold, and 9 waits in it.
+        assertEquals(Outcome.GAP, subscription.deliver(message(8), push(8)));
+        assertEquals(Outcome.OK, subscription.deliver(message(9), push(9)));
+        assertEquals(5, subscription.offset(), "history is read after the last offset sent");
+        assertEquals(List.of(5L), pushedOffsets());
+
+        assertEquals(Outcome.OK, subscription.repair(history("E", 9, 6, 7, 8, 9)));
+        subscription.deliver(message(10), push(10));
+        assertEquals(List.of(5L, 6L, 7L, 8L, 9L, 10L), pushedOffsets(), "in order, each once");
+    }
+
+    @Test
+    void aHeldMessageAfterAnotherGapAsksForAnotherRepair() {
+        Subscription subscription = activeAt(1);
+        assertEquals(Outcome.GAP, subscription.deliver(message(3), push(3)));
+        subscription.deliver(message(6), push(6));
+        // History was read when 3 was the latest; 4 and 5 were lost later.
+        assertEquals(Outcome.GAP, subscription.repair(history("E", 3, 2, 3)));
+        assertEquals(3, subscription.offset());
+        assertEquals(Outcome.OK, subscription.repair(history("E", 6, 4, 5, 6)));
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L), pushedOffsets());
+    }
+
+    @Test
+    void aGapHistoryNoLongerHoldsInterrupts() {
+        Subscription subscription = activeAt(1);
+        assertEquals(Outcome.GAP, subscription.deliver(message(5), push(5)));
+        // Retention dropped 2 and 3.
+        assertEquals(Outcome.INTERRUPTED, subscription.repair(history("E", 5, 4, 5)));
+        assertEquals(Outcome.OK, subscription.deliver(message(6), push(6)), "nothing more is sent once interrupted");
+        assertEquals(List.of(), pushedOffsets());
+    }
+
+    @Test
+    void aNewEpochInterrupts() {
+        Subscription live = activeAt(3);
+        assertEquals(Outcome.INTERRUPTED, live.deliver(
+                new ChannelMessage(NEWS, "F", 1, Payload.of(Json.createValue(1)), Instant.EPOCH), push(1)));
+
+        Subscription repairing = activeAt(3);
+        assertEquals(Outcome.GAP, repairing.deliver(message(5), push(5)));
+        assertEquals(Outcome.INTERRUPTED, repairing.repair(history("F", 2, 1, 2)));
+        assertEquals(List.of(), pushedOffsets());
+    }
+
+    @Test
+    void aGapOfMoreThanHalfTheHoldInterrupts() {
+        Subscription subscription = new Subscription(session, NEWS, 10);
+        subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", 0, null), new StreamPosition("E", 0), List.of());
+        assertEquals(Outcome.GAP, subscription.deliver(message(7), push(7)));
+        assertEquals(Outcome.INTERRUPTED, subscription.repair(history("E", 7, 1, 2, 3, 4, 5, 6, 7)));
+    }
+
+    @Test
+    void afterAReSubscriptionASubscriberBehindTheChannelIsRepaired() {
+        Subscription subscription = activeAt(2);
+        assertEquals(Outcome.OK, subscription.check(new StreamPosition("E", 2)), "not behind");
+        assertEquals(Outcome.GAP, subscription.check(new StreamPosition("E", 4)));
+        assertEquals(Outcome.OK, subscription.check(new StreamPosition("E", 4)), "one repair at a time");
+        assertEquals(Outcome.OK, subscription.repair(history("E", 4, 3, 4)));
+        assertEquals(List.of(3L, 4L), pushedOffsets());
+        assertEquals(Outcome.INTERRUPTED, subscription.check(new StreamPosition("F", 0)));
+    }
+
+    @Test
+    void aReSubscriptionDuringActivationIsCheckedOnceActive() {
+        Subscription subscription = new Subscription(session, NEWS, 100);
+        assertEquals(Outcome.OK, subscription.check(new StreamPosition("E", 9)));
+        assertEquals(Outcome.GAP, subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", 7, null),
+                new StreamPosition("E", 7), List.of()));
+        assertEquals(Outcome.OK, subscription.repair(history("E", 9, 8, 9)));
+        assertEquals(List.of(8L, 9L), pushedOffsets());
     }
 }
