@@ -2,6 +2,8 @@ package io.duplex.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.RedisServer;
@@ -9,6 +11,7 @@ import io.duplex.testing.Rest;
 import io.duplex.testing.TestServer;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
@@ -85,13 +88,15 @@ class RedisEngineIT {
     }
 
     @Test
-    void healthSaysRedisAndIs503WhileRedisIsDownWhileSessionsStayAndDeliveryResumes() {
+    void healthSaysRedisAndIs503WhileRedisIsDownSessionsStayAndARedisBackEmptyIsToldToSubscribers() {
         JsonObject up = restA.getJson("health");
         assertEquals("redis", up.getString("engine"));
         assertEquals("up", up.getString("status"));
         String channel = "it.redis.outage";
         try (WsClient subscriber = WsClient.connect(a.ws())) {
-            subscriber.subscribe(channel);
+            String epoch = subscriber.subscribe(channel).getString("epoch");
+            restB.publish(channel, "\"before\"");
+            subscriber.awaitMessages(channel, 1);
 
             redis.stop();
             await().atMost(Duration.ofSeconds(10)).until(() -> status(restA) == 503 && status(restB) == 503);
@@ -104,15 +109,49 @@ class RedisEngineIT {
                 assertEquals(503, refused.getStatus());
                 assertEquals("engine_unavailable", Rest.body(refused).getString("code"));
             }
+            assertTrue(subscriber.isOpen(), "a session stays connected while Redis is away");
 
+            // This Redis keeps nothing on disk: it comes back empty, the channel's history is gone, and the node that
+            // re-subscribes finds a new epoch. The subscriber is told (4006) rather than shown offset 1 after offset 1.
             redis.startAgain();
             await().atMost(Duration.ofSeconds(15)).until(() -> status(restA) == 200 && status(restB) == 200);
-            assertTrue(subscriber.isOpen(), "a session stays connected while Redis is away");
-            // The node re-subscribes within moments of Redis coming back; publish until the first message arrives.
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertEquals(4006, subscriber.awaitClose().getCloseCode().getCode());
+
+            try (WsClient again = WsClient.connect(a.ws())) {
+                JsonObject resubscribed = again.subscribe(channel, epoch, 1);
+                assertFalse(resubscribed.getBoolean("recovered"), resubscribed::toString);
                 restB.publish(channel, "\"again\"");
-                return !subscriber.messages(channel).isEmpty();
-            });
+                assertEquals("again", again.awaitMessages(channel, 1).get(0).getString("data"));
+            }
+        }
+    }
+
+    @Test
+    void aSubscriberWhoseChannelLostItsHistoryIsClosedWith4006AndTheResubscribeSaysNotRecovered() {
+        String channel = "it.redis.flushed";
+        String oldEpoch;
+        JsonObject first;
+        try (WsClient subscriber = WsClient.connect(a.ws())) {
+            oldEpoch = subscriber.subscribe(channel).getString("epoch");
+            restB.publish(channel, "1");
+            restB.publish(channel, "2");
+            subscriber.awaitMessages(channel, 2);
+
+            redis.flushAll();
+            first = restB.publish(channel, "3");
+            assertNotEquals(oldEpoch, first.getString("epoch"), "a channel whose history was lost starts a new epoch");
+            assertEquals(1, first.getJsonNumber("offset").longValue());
+
+            CloseReason closed = subscriber.awaitClose();
+            assertEquals(4006, closed.getCloseCode().getCode(), closed::toString);
+            assertEquals(List.of(1L, 2L), RecoveryIT.offsets(subscriber.messages(channel)),
+                    "offset 1 of the new epoch is never shown after offset 2 of the old one");
+        }
+        try (WsClient again = WsClient.connect(b.ws())) {
+            JsonObject resubscribed = again.subscribe(channel, oldEpoch, 2);
+            assertFalse(resubscribed.getBoolean("recovered"), resubscribed::toString);
+            assertEquals(first.getString("epoch"), resubscribed.getString("epoch"));
+            assertEquals(1, resubscribed.getJsonNumber("offset").longValue());
         }
     }
 
