@@ -342,12 +342,18 @@ public class Node {
     /** Acts on what subscriptions of one channel reported; the subscriptions with a gap are repaired together. */
     private void act(ChannelName channel, List<Subscription> subscriptions, List<Subscription.Outcome> outcomes) {
         List<Subscription> gaps = null;
+        int interrupted = 0;
         for (int i = 0; i < subscriptions.size(); i++) {
             Subscription subscription = subscriptions.get(i);
             switch (outcomes.get(i)) {
                 case OK -> { }
                 case OVERFLOW -> disconnect(subscription.session(), DisconnectReason.TOO_SLOW);
-                case INTERRUPTED -> interrupted(subscription);
+                case INTERRUPTED -> {
+                    if (subscription.session().open()) {
+                        disconnect(subscription.session(), DisconnectReason.RESUBSCRIBE);
+                        interrupted++;
+                    }
+                }
                 case GAP -> {
                     if (gaps == null) {
                         gaps = new ArrayList<>();
@@ -355,6 +361,13 @@ public class Node {
                     gaps.add(subscription);
                 }
             }
+        }
+        if (interrupted > 0) {
+            // One line per channel and event: after a Redis restart every subscriber of a channel is in it.
+            int sessions = interrupted;
+            LOG.info(() -> sessions + (sessions == 1 ? " session" : " sessions") + " subscribed to " + channel
+                    + " missed messages that history no longer holds (the channel's epoch changed, or retention dropped"
+                    + " them): closed with " + DisconnectReason.RESUBSCRIBE.code() + " to subscribe again");
         }
         if (gaps != null) {
             List<Subscription> repairs = gaps;
@@ -409,17 +422,6 @@ public class Node {
             outcomes.add(subscription.check(position));
         }
         act(channel, subscribers, outcomes);
-    }
-
-    /** The session missed messages no history can give back: it is closed with 4006 and recovers on resubscribing. */
-    private void interrupted(Subscription subscription) {
-        ClientSession session = subscription.session();
-        if (session.open()) {
-            LOG.info(() -> session + " missed messages of " + subscription.channel()
-                    + " that history no longer holds (its epoch changed, or retention dropped them): closing it with "
-                    + DisconnectReason.RESUBSCRIBE.code() + " so that it resubscribes");
-            disconnect(session, DisconnectReason.RESUBSCRIBE);
-        }
     }
 
     private boolean stillSubscribed(Subscription subscription) {
