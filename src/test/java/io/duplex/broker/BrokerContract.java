@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every engine must do, run against each of them: offsets, epochs, history and retention, ordered
- * delivery to subscribed nodes, presence.
+ * What every engine must do, run against each of them: offsets, epochs, history and retention, the recovery seam,
+ * ordered delivery to subscribed nodes, presence.
  */
 public abstract class BrokerContract {
     protected static final ChannelName NEWS = ChannelName.of("news");
@@ -149,6 +149,34 @@ public abstract class BrokerContract {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2000);
         assertEquals(LongStream.rangeClosed(1, 2000).boxed().toList(), offsets(received));
+    }
+
+    /**
+     * Recovery's promise, which the node builds on: subscribe, then read history after the client's offset; the read and
+     * the live messages after it cover everything, while publishers go on, under one epoch.
+     */
+    @Test
+    void aHistoryReadAfterSubscribingAndTheLiveMessagesAfterItMissNothing() throws Exception {
+        Broker broker = broker(10_000, Duration.ofMinutes(1));
+        List<ChannelMessage> live = new CopyOnWriteArrayList<>();
+        broker.start(live::add);
+        LongStream.rangeClosed(1, 100).forEach(n -> broker.publish(NEWS, data(n)));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> publisher = pool.submit(() -> LongStream.rangeClosed(101, 600).forEach(n -> broker.publish(NEWS, data(n))));
+            broker.subscribe(NEWS);
+            History history = broker.history(NEWS, HistoryQuery.after(50, 10_000));
+            publisher.get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !live.isEmpty() && live.get(live.size() - 1).offset() == 600);
+
+            long seam = history.offset();
+            assertEquals(LongStream.rangeClosed(51, seam).boxed().toList(), offsets(history.messages()));
+            assertEquals(LongStream.rangeClosed(seam + 1, 600).boxed().toList(),
+                    offsets(live.stream().filter(m -> m.offset() > seam).toList()));
+            assertTrue(live.stream().allMatch(m -> m.epoch().equals(history.epoch())), "one epoch");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
