@@ -394,11 +394,18 @@ public class Node {
                 outcomes.add(subscription.repair(history));
             }
         } catch (DuplexException e) {
+            // Redis is away again: its outage is logged once by the engine, not once a second here.
             List<Subscription> waiting = live.subList(outcomes.size(), live.size());
-            LOG.info(() -> "cannot fill a gap in " + channel + " for " + waiting.size() + " subscriber(s) yet: " + e.getMessage()
-                    + "; trying again in 1 s");
+            LOG.log(Level.FINE, () -> "cannot fill a gap in " + channel + " for " + waiting.size() + " subscriber(s) yet: "
+                    + e.getMessage() + "; trying again in 1 s");
             retryLater(() -> repair(channel, waiting));
             live = live.subList(0, outcomes.size());
+        } catch (RuntimeException e) {
+            // A fault of the engine, not an outage: the subscribers are told to resubscribe rather than left holding.
+            LOG.log(Level.SEVERE, "reading the history of " + channel + " to fill a gap failed", e);
+            while (outcomes.size() < live.size()) {
+                outcomes.add(live.get(outcomes.size()).interrupt());
+            }
         }
         act(channel, live, outcomes);
     }
@@ -413,7 +420,8 @@ public class Node {
         try {
             position = broker.position(channel);
         } catch (DuplexException e) {
-            LOG.info(() -> "cannot check " + channel + " for missed messages yet: " + e.getMessage() + "; trying again in 1 s");
+            LOG.log(Level.FINE, () -> "cannot check " + channel + " for missed messages yet: " + e.getMessage()
+                    + "; trying again in 1 s");
             retryLater(() -> catchUp(channel));
             return;
         }
