@@ -13,6 +13,7 @@ import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.StreamPosition;
 import io.duplex.testing.MutableClock;
+import io.duplex.testing.RedisFixture;
 import io.duplex.testing.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,31 +26,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The engine contract on a real Redis, and what only a shared engine must do: one history for every node. */
 class RedisBrokerTest extends BrokerContract {
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+    private final RedisServer redis = REDIS.server();
     private final MutableClock clock = new MutableClock();
     private RedisNodes nodes;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
-    void emptyRedis() {
-        redis.flushAll();
+    void startNodes() {
         nodes = new RedisNodes(redis, clock);
     }
 

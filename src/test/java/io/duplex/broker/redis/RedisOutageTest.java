@@ -15,6 +15,7 @@ import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
+import io.duplex.testing.RedisFixture;
 import io.duplex.testing.RedisServer;
 import jakarta.json.Json;
 import java.time.Clock;
@@ -23,42 +24,29 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redis goes away and comes back: the engine says so at once, never claims a publish it could not make, and recovers. */
 class RedisOutageTest {
     private static final ChannelName NEWS = ChannelName.of("news");
     /** The command timeout is 2 s; refusing while disconnected is immediate. This leaves room for a loaded machine. */
     private static final Duration FAILS_WITHIN = Duration.ofSeconds(5);
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+    private final RedisServer redis = REDIS.server();
     private RedisNodes nodes;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
-    void emptyRedis() {
-        redis.flushAll();
+    void startNodes() {
         nodes = new RedisNodes(redis, Clock.systemUTC());
     }
 
     @AfterEach
-    void closeNodesAndRestoreRedis() {
-        nodes.close();
-        if (redis.pid() < 0) {
-            redis.startAgain();
-        }
+    void closeNodes() {
+        nodes.close(); // Redis, if a test stopped it, is started again before the next test
     }
 
     @Test

@@ -5,37 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.duplex.broker.PresenceEntry;
 import io.duplex.channel.ChannelName;
+import io.duplex.testing.RedisFixture;
 import io.duplex.testing.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence across nodes: every node lists every node's sessions, and a node that stops refreshing drops out. */
 class RedisPresenceTest {
     private static final ChannelName NEWS = ChannelName.of("news");
     private static final PresenceEntry ALICE = new PresenceEntry("s-alice", "alice");
     private static final PresenceEntry ANONYMOUS = new PresenceEntry("s-anon", null);
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+    private final RedisServer redis = REDIS.server();
     private RedisNodes nodes;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
-    void emptyRedis() {
-        redis.flushAll();
+    void startNodes() {
         nodes = new RedisNodes(redis, Clock.systemUTC());
     }
 
