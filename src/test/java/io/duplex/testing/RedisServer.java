@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,21 +30,57 @@ public final class RedisServer implements AutoCloseable {
     private final String executable;
     private final int port;
     private final Path dir;
+    /** For a Sentinel: its configuration file, which Sentinel also writes to. Null for a data server. */
+    private final Path sentinelConfig;
+    private final List<String> extraArguments;
     private final Thread killOnExit;
     private Process process;
 
-    private RedisServer(String executable, int port, Path dir) {
+    private RedisServer(String executable, int port, Path dir, Path sentinelConfig, List<String> extraArguments) {
         this.executable = executable;
         this.port = port;
         this.dir = dir;
+        this.sentinelConfig = sentinelConfig;
+        this.extraArguments = List.copyOf(extraArguments);
         this.killOnExit = new Thread(this::kill, "redis-server-" + port + "-stop");
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** Starts a redis-server on a free port of 127.0.0.1. */
     public static RedisServer start() {
+        return start(List.of());
+    }
+
+    /** Starts a redis-server on a free port of 127.0.0.1 that replicates {@code master}. */
+    public static RedisServer replicaOf(RedisServer master) {
+        return start(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+    }
+
+    /**
+     * Starts a Redis Sentinel on a free port of 127.0.0.1 that watches {@code master} under {@code name}, calls it down
+     * after one second without an answer, and fails over on its own vote (quorum 1).
+     */
+    public static RedisServer sentinel(String name, RedisServer master) {
         try {
-            RedisServer server = new RedisServer(executable(), freePort(), Files.createTempDirectory("duplex-redis-"));
+            Path dir = Files.createTempDirectory("duplex-sentinel-");
+            int port = freePort();
+            Path config = dir.resolve("sentinel.conf");
+            Files.writeString(config, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
+                    "sentinel monitor " + name + " 127.0.0.1 " + master.port() + " 1",
+                    "sentinel down-after-milliseconds " + name + " 1000",
+                    "sentinel failover-timeout " + name + " 5000", ""));
+            RedisServer server = new RedisServer(executable(), port, dir, config, List.of());
+            server.startAgain();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServer start(List<String> extraArguments) {
+        try {
+            RedisServer server = new RedisServer(executable(), freePort(), Files.createTempDirectory("duplex-redis-"), null,
+                    extraArguments);
             server.startAgain();
             return server;
         } catch (IOException e) {
@@ -76,8 +113,15 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server on port " + port + " is already running");
         }
-        List<String> command = List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning");
+        List<String> command = new ArrayList<>();
+        command.add(executable);
+        if (sentinelConfig != null) {
+            command.addAll(List.of(sentinelConfig.toString(), "--sentinel", "--loglevel", "warning"));
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
+            command.addAll(extraArguments);
+        }
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis-server.log").toFile()).start();
@@ -143,6 +187,14 @@ public final class RedisServer implements AutoCloseable {
         String reply = command("FLUSHALL");
         if (!reply.startsWith("+OK")) {
             throw new IllegalStateException("FLUSHALL answered " + reply);
+        }
+    }
+
+    /** Waits until {@code replicas} replicas have acknowledged every write so far (Redis's WAIT), at most 5 s. */
+    public void awaitReplicas(int replicas) {
+        String reply = command("WAIT " + replicas + " 5000");
+        if (!reply.equals(":" + replicas)) {
+            throw new IllegalStateException("WAIT " + replicas + " answered " + reply);
         }
     }
 
