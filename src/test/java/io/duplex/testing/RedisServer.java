@@ -33,11 +33,13 @@ public final class RedisServer implements AutoCloseable {
     /** For a Sentinel: its configuration file, which Sentinel also writes to. Null for a data server. */
     private final Path sentinelConfig;
     private final List<String> extraArguments;
+    private final int tlsPort;
     private final Thread killOnExit;
     private Process process;
 
-    private RedisServer(String executable, int port, Path dir, Path sentinelConfig, List<String> extraArguments) {
+    private RedisServer(String executable, int port, Path dir, Path sentinelConfig, List<String> extraArguments, int tlsPort) {
         this.executable = executable;
+        this.tlsPort = tlsPort;
         this.port = port;
         this.dir = dir;
         this.sentinelConfig = sentinelConfig;
@@ -69,7 +71,7 @@ public final class RedisServer implements AutoCloseable {
                     "sentinel monitor " + name + " 127.0.0.1 " + master.port() + " 1",
                     "sentinel down-after-milliseconds " + name + " 1000",
                     "sentinel failover-timeout " + name + " 5000", ""));
-            RedisServer server = new RedisServer(executable(), port, dir, config, List.of());
+            RedisServer server = new RedisServer(executable(), port, dir, config, List.of(), -1);
             server.startAgain();
             return server;
         } catch (IOException e) {
@@ -77,10 +79,29 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a redis-server that also serves TLS, on {@link #tlsPort()}, with this certificate and key (PEM); clients
+     * are not asked for certificates. The plain port stays, for the test's own commands.
+     */
+    public static RedisServer withTls(Path certificate, Path key) {
+        try {
+            int tlsPort = freePort();
+            return start(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certificate.toString(),
+                    "--tls-key-file", key.toString(), "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"),
+                    tlsPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static RedisServer start(List<String> extraArguments) {
+        return start(extraArguments, -1);
+    }
+
+    private static RedisServer start(List<String> extraArguments, int tlsPort) {
         try {
             RedisServer server = new RedisServer(executable(), freePort(), Files.createTempDirectory("duplex-redis-"), null,
-                    extraArguments);
+                    extraArguments, tlsPort);
             server.startAgain();
             return server;
         } catch (IOException e) {
@@ -205,6 +226,14 @@ public final class RedisServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server started {@link #withTls}. */
+    public int tlsPort() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this redis-server serves no TLS");
+        }
+        return tlsPort;
     }
 
     public synchronized long pid() {

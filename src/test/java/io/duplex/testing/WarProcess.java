@@ -43,8 +43,15 @@ public final class WarProcess implements AutoCloseable {
 
     /** Starts {@code java -jar duplex.war} with these arguments and a temporary directory of its own. */
     public static WarProcess start(Path tmp, String... args) throws IOException {
+        return start(tmp, List.of(), args);
+    }
+
+    /** Starts {@code java [jvmOptions] -jar duplex.war} with these arguments and a temporary directory of its own. */
+    public static WarProcess start(Path tmp, List<String> jvmOptions, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + tmp, "-jar", TestServer.war().toString()));
+        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + tmp));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", TestServer.war().toString()));
         command.addAll(List.of(args));
         Files.createDirectories(tmp);
         return new WarProcess(new ProcessBuilder(command).redirectErrorStream(true).start());

@@ -19,6 +19,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * A node's two connections to Redis — one for commands, one for pub/sub, since a subscribed connection takes no other
@@ -247,11 +249,17 @@ public final class RedisConnections {
 
     private static String reasonOf(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        boolean tls = false;
         while (cause.getCause() != null && cause.getCause() != cause) {
+            tls |= cause instanceof SSLException;
             cause = cause.getCause();
         }
+        tls |= cause instanceof SSLException || cause instanceof CertificateException;
         String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+        String reason = message == null ? cause.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+        // The JDK's words for an untrusted certificate ("unable to find valid certification path") do not say what to do.
+        return tls ? "TLS handshake failed: " + reason + "; Redis's certificate must verify against this JVM's trust store "
+                + "(-Djavax.net.ssl.trustStore=…) and name the host of redis.uri" : reason;
     }
 
     private synchronized void report(boolean up) {
