@@ -246,7 +246,7 @@ test('duplex.js in the page answers the server\'s refresh push through its getTo
   await page.exposeFunction('mintToken', (seconds) => token('bob', seconds, { subscribe: ['*'] }));
   const result = await page.evaluate(async () => {
     const { connect } = await import('./duplex.js');
-    const first = await window.mintToken(3); // the node sends `refresh` 2 s before expiry
+    const first = await window.mintToken(8); // the node sends `refresh` 6 s before expiry
     const asked = [];
     const client = connect(new URL('.', location.href), {
       token: first,

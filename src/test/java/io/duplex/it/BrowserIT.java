@@ -28,7 +28,7 @@ class BrowserIT {
                 + ".ci/run does) or name another with -Dduplex.chromium=PATH");
         Path dir = Path.of(System.getProperty("duplex.browser.dir", "src/test/browser"));
         try (TestServer dev = TestServer.start();
-             TestServer secured = TestServer.start("token.hmac.secret", SECRET, "api.key", API_KEY, "token.refresh.before", "2s")) {
+             TestServer secured = TestServer.start("token.hmac.secret", SECRET, "api.key", API_KEY, "token.refresh.before", "6s")) {
             Map<String, String> environment = new HashMap<>(Map.of(
                     "DUPLEX_URL", dev.uri().toString(),
                     "DUPLEX_SECURE_URL", secured.uri().toString(),
