@@ -241,3 +241,18 @@ test('the OpenAPI document describes the REST API', async () => {
   }
   assert.ok(document.paths['/api/channels/{channel}/messages'].post, 'publish is described');
 });
+
+test('the WAR serves the console and duplex.js beside the two doors', async () => {
+  const page = await fetch(base);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /<title>Duplex<\/title>/);
+  assert.match(html, /<script type="module" src="console\.js">/);
+  for (const [file, type] of [['duplex.js', /javascript/], ['console.js', /javascript/], ['compare.js', /javascript/], ['console.css', /css/]]) {
+    const response = await fetch(new URL(file, base));
+    assert.equal(response.status, 200, file);
+    // Browsers run an ES module only when it is served with a JavaScript type.
+    assert.match(response.headers.get('content-type'), type, file);
+  }
+  assert.match(await (await fetch(new URL('duplex.js', base))).text(), /export function connect\(/);
+});

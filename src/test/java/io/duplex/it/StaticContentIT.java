@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What the WAR serves besides the two doors: its page, and never the launcher that sits at its root. */
+/** What the WAR serves besides the two doors: the console, duplex.js, and never the launcher that sits at its root. */
 class StaticContentIT {
     @RegisterExtension
     static final RunningNode node = new RunningNode();
@@ -25,6 +25,17 @@ class StaticContentIT {
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("<title>Duplex</title>"));
+    }
+
+    @Test
+    void theClientLibraryIsServedAsAJavaScriptModuleBesideTheConsole() throws Exception {
+        HttpResponse<String> library = get("/duplex.js");
+        assertEquals(200, library.statusCode());
+        assertTrue(library.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"), library.headers().toString());
+        assertTrue(library.body().contains("export function connect("));
+        assertEquals(200, get("/console.js").statusCode());
+        assertEquals(200, get("/console.css").statusCode());
+        assertTrue(get("/").body().contains("<script type=\"module\" src=\"console.js\">"));
     }
 
     @Test
