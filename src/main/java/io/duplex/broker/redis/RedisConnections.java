@@ -267,6 +267,11 @@ public final class RedisConnections {
         if (!started || reportedUp != null && reportedUp == up || closed) {
             return;
         }
+        if (!up && connecting.get()) {
+            // An attempt to connect is under way: its failure (say, a TLS handshake) names the problem better than the
+            // disconnect that came before it. The next check, within a second, reports it.
+            return;
+        }
         Boolean before = reportedUp;
         reportedUp = up;
         if (up && before == null) {
