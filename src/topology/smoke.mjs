@@ -1,0 +1,133 @@
+// Smoke test of the running topology (src/topology/topology.sh smoke): through nginx over TLS, two
+// production-mode nodes on one Redis serve as one hub.
+//
+// Environment: DUPLEX_PROXY (https://localhost:PORT/), DUPLEX_NODES (the nodes' own base URLs, space
+// separated), DUPLEX_API_KEY, DUPLEX_TOKEN_HMAC_SECRET, NODE_EXTRA_CA_CERTS (the proxy's certificate).
+// Exits non-zero, saying what failed, on the first check that fails.
+import { createHmac, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const require = createRequire(new URL('../test/node/', import.meta.url));
+const WebSocket = require('ws');
+
+const proxy = new URL(required('DUPLEX_PROXY'));
+const nodes = required('DUPLEX_NODES').split(/\s+/).filter(Boolean).map((u) => new URL(u));
+const apiKey = required('DUPLEX_API_KEY');
+const secret = required('DUPLEX_TOKEN_HMAC_SECRET');
+const TIMEOUT_MS = 10_000;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) fail(`${name} is not set`);
+  return value;
+}
+
+function fail(message) {
+  console.error(`smoke: FAILED: ${message}`);
+  process.exit(1);
+}
+
+function check(condition, message) {
+  if (!condition) fail(message);
+  console.log(`smoke: ok: ${message}`);
+}
+
+/** An HS256 token for `user`, valid for five minutes, that may subscribe and publish to smoke.* channels. */
+function token(user) {
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: user, iat: now, exp: now + 300, subscribe: ["smoke.*"], publish: ["smoke.*"] })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+async function api(base, path, options = {}) {
+  const response = await fetch(new URL(`api/${path}`, base), {
+    ...options,
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      // A node's own port is plain HTTP; production mode serves the API there only as if through the proxy.
+      ...(base === proxy ? {} : { 'x-forwarded-proto': 'https' }),
+      ...options.headers,
+    },
+  });
+  const body = await response.text();
+  return { status: response.status, json: body ? JSON.parse(body) : null };
+}
+
+/** A connected WebSocket client through the proxy, collecting every frame. */
+async function client(user) {
+  const url = new URL('ws', proxy);
+  url.protocol = 'wss:';
+  const ws = new WebSocket(url);
+  const frames = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  let id = 0;
+  const request = async (command) => {
+    const sent = { id: ++id, ...command };
+    ws.send(JSON.stringify(sent));
+    return until(() => frames.find((f) => f.id === sent.id), `a reply to ${command.type}`);
+  };
+  const connected = await request({ type: 'connect', token: token(user) });
+  if (connected.type !== 'connected') fail(`connect through the proxy answered ${JSON.stringify(connected)}`);
+  return { ws, frames, request, session: connected.session };
+}
+
+async function until(probe, what) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) fail(`no ${what} within ${TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const channel = `smoke.${randomBytes(4).toString('hex')}`;
+
+const health = await api(proxy, 'health');
+check(health.status === 200 && health.json.engine === 'redis' && health.json.mode === 'production',
+  `GET ${proxy}api/health over TLS: 200, engine redis, mode production`);
+const anonymous = await fetch(new URL('api/sessions', proxy));
+check(anonymous.status === 401, 'REST without the API key is refused with 401');
+
+// Clients through the proxy until each node has one: nginx balances the connections over the nodes.
+const clients = [];
+const onNode = new Map();
+for (let i = 0; i < 8 && onNode.size < nodes.length; i++) {
+  const c = await client(`user${i}`);
+  clients.push(c);
+  for (const node of nodes) {
+    const sessions = await api(node, 'sessions');
+    if (sessions.json.sessions.some((s) => s.session === c.session) && !onNode.has(node.href)) onNode.set(node.href, c);
+  }
+}
+check(onNode.size === nodes.length, `WebSocket clients through the proxy landed on all ${nodes.length} nodes`);
+
+for (const c of onNode.values()) {
+  const reply = await c.request({ type: 'subscribe', channel });
+  if (reply.type !== 'subscribed') fail(`subscribe answered ${JSON.stringify(reply)}`);
+}
+const published = await api(proxy, `channels/${channel}/messages`, { method: 'POST', body: JSON.stringify({ data: { n: 1 } }) });
+check(published.status === 201 && published.json.offset === 1, 'REST publish through the proxy: 201, offset 1');
+for (const [node, c] of onNode) {
+  const message = await until(() => c.frames.find((f) => f.type === 'message' && f.channel === channel), `message on ${node}`);
+  check(message.offset === 1 && message.data.n === 1, `the subscriber on ${node} received it live (offset 1)`);
+}
+
+// A publish over WebSocket on one node reaches the subscriber on the other, through Redis.
+const [first, second] = [...onNode.values()];
+const ack = await first.request({ type: 'publish', channel, data: { n: 2 } });
+check(ack.type === 'published' && ack.offset === 2, 'WebSocket publish on one node: published, offset 2');
+await until(() => second.frames.find((f) => f.type === 'message' && f.channel === channel && f.offset === 2), 'cross-node message');
+check(true, 'the subscriber on the other node received it (offset 2)');
+
+const history = await api(nodes[1], `channels/${channel}/messages`);
+check(history.json.messages.map((m) => m.offset).join(',') === '1,2', 'history is the same on every node (1,2)');
+
+for (const c of clients) c.ws.close();
+console.log('smoke: passed');
