@@ -106,8 +106,8 @@ describe('reconnectDelay', () => {
 });
 
 describe('afterClose', () => {
-  test('reconnects after shutdown, API disconnect, slow, heartbeat, rate, too large and network loss', () => {
-    for (const code of [1001, 4001, 4002, 4004, 4005, 1009, 1006, 1011]) {
+  test('reconnects after shutdown, API disconnect, slow, heartbeat, rate, too large and network loss, and after missed messages (4006)', () => {
+    for (const code of [1001, 4001, 4002, 4004, 4005, 4006, 1009, 1006, 1011]) {
       assert.equal(afterClose(code, '', false), 'reconnect', `code ${code}`);
     }
     assert.equal(afterClose(1008, 'no connect in time', false), 'reconnect');
