@@ -123,6 +123,14 @@ final class TopicSubscriptions extends RedisPubSubAdapter<String, String> {
 
     /** Sends a SUBSCRIBE or UNSUBSCRIBE; a refusal (not connected) is left to {@link #reconcile}. */
     private void send(ChannelName channel, boolean subscribe) {
+        try {
+            write(channel, subscribe);
+        } finally {
+            RedisConnections.forgetNettyThreadLocals(); // subscribes come from the container's WebSocket threads
+        }
+    }
+
+    private void write(ChannelName channel, boolean subscribe) {
         StatefulRedisPubSubConnection<String, String> current = connection;
         if (current == null) {
             return;
