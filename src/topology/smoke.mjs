@@ -55,17 +55,9 @@ async function api(base, path, options = {}) {
   return { status: response.status, json: body ? JSON.parse(body) : null };
 }
 
-/** A connected WebSocket client through the proxy, collecting every frame. */
-async function client(user) {
-  const url = new URL('ws', proxy);
-  url.protocol = 'wss:';
-  const ws = new WebSocket(url);
-  const frames = [];
-  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+/** A connected WebSocket client through the proxy, collecting every frame; `headers` go with the handshake. */
+async function client(user, headers = {}) {
+  const { ws, frames } = await open(headers);
   let id = 0;
   const request = async (command) => {
     const sent = { id: ++id, ...command };
@@ -75,6 +67,22 @@ async function client(user) {
   const connected = await request({ type: 'connect', token: token(user) });
   if (connected.type !== 'connected') fail(`connect through the proxy answered ${JSON.stringify(connected)}`);
   return { ws, frames, request, session: connected.session };
+}
+
+/** A WebSocket through the proxy, open, collecting frames and remembering its close. */
+async function open(headers = {}) {
+  const url = new URL('ws', proxy);
+  url.protocol = 'wss:';
+  const ws = new WebSocket(url, { headers });
+  const frames = [];
+  const closed = {};
+  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+  ws.on('close', (code, reason) => Object.assign(closed, { code, reason: String(reason) }));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { ws, frames, closed };
 }
 
 async function until(probe, what) {
@@ -128,6 +136,25 @@ check(true, 'the subscriber on the other node received it (offset 2)');
 
 const history = await api(nodes[1], `channels/${channel}/messages`);
 check(history.json.messages.map((m) => m.offset).join(',') === '1,2', 'history is the same on every node (1,2)');
+
+// nginx sets the forwarded headers, never passes on what a client wrote: the node sees the proxy's peer.
+const spoofing = await client('spoofer', { 'x-forwarded-for': '6.6.6.6', forwarded: 'for=7.7.7.7;proto=http' });
+clients.push(spoofing);
+let remote;
+for (const node of nodes) {
+  const found = (await api(node, 'sessions')).json.sessions.find((s) => s.session === spoofing.session);
+  if (found) remote = found.remote;
+}
+check(typeof remote === 'string' && remote.startsWith('127.0.0.1:'),
+  `a client's own X-Forwarded-For and Forwarded do not get through the proxy (the node sees ${remote})`);
+
+// Production mode: a web page of another origin may not open a WebSocket through the proxy.
+const foreign = await open({ origin: 'https://evil.example' });
+await until(() => foreign.closed.code, 'close of a foreign origin');
+check(foreign.closed.code === 1008, `a handshake from https://evil.example is closed with 1008 (${foreign.closed.reason})`);
+const own = await client('own-page', { origin: proxy.origin });
+clients.push(own);
+check(true, `a page of ${proxy.origin} connects`);
 
 for (const c of clients) c.ws.close();
 console.log('smoke: passed');
