@@ -5,7 +5,7 @@
 # (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
 # undeploy it while a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #
-# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 glassfish wildfly]   (default: all)
+# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly]   (default: all)
 # Needs: java, mvn, node (with `npm ci` done in src/test/node), curl.
 set -uo pipefail
 
@@ -110,6 +110,22 @@ for op in start deploy undeploy stop; do
   eval "tomcat10_$op() { tomcat_$op; }; tomcat11_$op() { tomcat_$op; }"
 done
 
+# Tomcat 11 again with the Redis engine: Lettuce and Netty inside a container, on a redis-server of its own;
+# their threads and thread-locals must be gone at undeploy like everything else.
+tomcat11redis_prepare() {
+  command -v redis-server >/dev/null || { say "redis-server not found: apt-get install redis-server"; return 1; }
+  tomcat_prepare "$TOMCAT11_VERSION" && tomcat11_configure || return 1
+  local redis_port; redis_port=$(free_port)
+  (exec redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize no) >"$dir/redis.log" 2>&1 &
+  redis_pid=$!
+  printf 'CATALINA_OPTS="$CATALINA_OPTS -Dduplex.engine=redis -Dduplex.redis.uri=redis://127.0.0.1:%s"\n' "$redis_port" >>"$home/bin/setenv.sh"
+  engine=redis
+}
+tomcat11redis_start() { tomcat_start; }
+tomcat11redis_deploy() { tomcat_deploy; }
+tomcat11redis_undeploy() { tomcat_undeploy; }
+tomcat11redis_stop() { tomcat_stop; kill -TERM "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; }
+
 glassfish_prepare() {
   local archive; archive=$(fetch "org.glassfish.main.distributions:glassfish:$GLASSFISH_VERSION:zip") || return 1
   unzip -q "$archive" -d "$dir"
@@ -155,6 +171,7 @@ run_container() {
   current=$1
   dir="$work/$current"; rm -rf "$dir"; mkdir -p "$dir"
   log="$dir/container.log"; port=$(free_port); base="http://127.0.0.1:$port/duplex"
+  engine=memory # a container's prepare names another engine it configures
   local failures=()
 
   say "preparing (Maven Central → $dir)"
@@ -190,11 +207,15 @@ run_container() {
   [ "$starts" = 1 ] || failures+=("expected one start line of Duplex in the log, found $starts")
   grep -q "history $HISTORY_SIZE messages" "$log" || failures+=("the setting history.size=$HISTORY_SIZE did not reach Duplex")
   grep -q "REST by API key (1 key)" "$log" || failures+=("the setting api.key did not reach Duplex")
-  if grep -qiE "failed to stop it|memory leak|appears to have started a thread" "$log"; then
-    failures+=("the container reports leaked threads: $(grep -iE 'failed to stop it|memory leak|appears to have started a thread' "$log" | head -2)")
+  grep -q "engine $engine " "$log" || failures+=("the start line does not say engine $engine")
+  # Leaks are reported at the end of an undeploy, which may come after the application stopped answering, so
+  # they are looked for in the log as the container left it too (GlassFish's is a new file by then).
+  local everything; everything=$(cat "$log" "$dir/container.log")
+  if grep -qiE "failed to stop it|memory leak|appears to have started a thread" <<<"$everything"; then
+    failures+=("the container reports leaks: $(grep -iE 'failed to stop it|memory leak|appears to have started a thread' <<<"$everything" | head -2)")
   fi
-  if grep -E "(SEVERE|ERROR)" "$log" | grep -qiE "duplex|io\.duplex"; then
-    failures+=("errors mention Duplex: $(grep -E '(SEVERE|ERROR)' "$log" | grep -iE 'duplex' | head -2)")
+  if grep -E "(SEVERE|ERROR)" <<<"$everything" | grep -qiE "duplex|io\.duplex"; then
+    failures+=("errors mention Duplex: $(grep -E '(SEVERE|ERROR)' <<<"$everything" | grep -iE 'duplex' | head -2)")
   fi
   say "log: $(grep -m1 "Duplex .* ready at" "$log" | sed 's/^.*Duplex /Duplex /')"
 
@@ -206,19 +227,19 @@ run_container() {
 }
 
 containers=("$@")
-[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 glassfish wildfly)
+[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly)
 results=()
 for c in "${containers[@]}"; do
-  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 glassfish wildfly" >&2; exit 2; }
+  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly" >&2; exit 2; }
   run_container "$c"
 done
 
 echo
-echo "container  result  details"
+echo "container      result  details"
 failed=0
 for r in "${results[@]}"; do
   IFS='|' read -r name result details <<<"$r"
-  printf '%-10s %-7s %s\n' "$name" "$result" "$details"
+  printf '%-14s %-7s %s\n' "$name" "$result" "$details"
   [ "$result" = PASS ] || failed=$((failed + 1))
 done
 passed=$(( ${#results[@]} - failed ))
