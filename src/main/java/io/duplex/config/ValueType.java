@@ -268,6 +268,11 @@ abstract class ValueType<T> {
                     // The reason only: the parser's message quotes the whole text, password and all.
                     throw new IllegalArgumentException(expected() + " (" + e.getReason().toLowerCase(Locale.ROOT) + ")");
                 }
+                try {
+                    uri.check();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(expected() + " (" + e.getMessage() + ")");
+                }
                 return uri;
             }
         };

@@ -53,4 +53,31 @@ class RedisUriTest {
         assertFalse(e.getMessage().contains("s3cret"), e::getMessage);
         assertTrue(e.getMessage().contains("the scheme must be one of redis, rediss, redis-sentinel"), e::getMessage);
     }
+
+    @Test
+    void whatLettuceWouldOnlyFailOnWhenConnectingIsRefusedAtOnceSayingWhat() {
+        Map<String, String> bad = Map.of(
+                "redis://127.0.0.1:99999", "the port '99999' of 127.0.0.1 is not a number from 1 to 65535",
+                "redis://app:s3cret@127.0.0.1:abc", "the port 'abc' of 127.0.0.1 is not a number from 1 to 65535",
+                "redis://127.0.0.1:6379?timeout=0", "timeout=0 is not a duration above zero",
+                "redis://127.0.0.1:6379?timeout=abc", "timeout=abc is not a duration above zero",
+                "redis://127.0.0.1:6379/zero", "the database '/zero' is not a number",
+                "redis-sentinel://s3cret@h1:26379,h2:26379", "a Sentinel URI names its master after '#'",
+                "redis-sentinel://h1:26379,:26379#m", "no host in ':26379'");
+        bad.forEach((uri, reason) -> {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(ConfigSource.flags(Map.of(Setting.REDIS_URI, uri))), uri);
+            assertTrue(e.getMessage().contains(reason), e::getMessage);
+            assertFalse(e.getMessage().contains("s3cret"), e::getMessage);
+        });
+    }
+
+    @Test
+    void theFormsLettuceReadsAreAccepted() {
+        for (String uri : new String[] {"redis://127.0.0.1", "redis://h:6379/2?timeout=5s", "rediss://app:pw@h:6380/0?timeout=500ms",
+                "redis-sentinel://pw@h1:26379,h2#mymaster", "redis://[::1]:6379", "redis://h?database=3&clientName=duplex",
+                "redis-socket:///var/run/redis.sock"}) {
+            assertEquals(uri, ConfigLoader.load(ConfigSource.flags(Map.of(Setting.REDIS_URI, uri))).redisUri().value(), uri);
+        }
+    }
 }
