@@ -167,6 +167,9 @@ status() {
     if alive "$name"; then
       say "$name running (pid $(pid_of "$name"), log $state/logs/$name.log)"
       any=1
+    elif pid_of "$name" >/dev/null; then
+      say "$name NOT running: pid $(pid_of "$name") has exited (log $state/logs/$name.log)"
+      any=1
     fi
   done
   [ -n "$any" ] || say "nothing running"
@@ -200,5 +203,5 @@ case "${1:-}" in
   smoke) smoke ;;
   status) status ;;
   down) down ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

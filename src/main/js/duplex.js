@@ -138,7 +138,12 @@ export function connect(url, options = {}) {
  */
 export function endpoints(url) {
   const base = globalThis.location ? globalThis.location.href : undefined;
-  const parsed = new URL(String(url), base);
+  let parsed;
+  try {
+    parsed = new URL(String(url), base);
+  } catch {
+    throw new DuplexError('bad_request', `not a URL: ${url}${base ? '' : ' (a relative URL needs a page to resolve against; outside a browser give the whole URL)'}`);
+  }
   const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) {
     throw new DuplexError('bad_request', `not an http(s) or ws(s) URL: ${url}`);

@@ -137,6 +137,8 @@ describe('endpoints', () => {
   test('refuse what is not a node URL, saying why', () => {
     assert.throws(() => endpoints('ftp://h/'), { code: 'bad_request', message: /not an http\(s\) or ws\(s\) URL/ });
     assert.throws(() => endpoints('ws://h/socket'), { code: 'bad_request', message: /ends with \/ws/ });
+    // Node has no page to resolve a relative URL against.
+    assert.throws(() => endpoints('/'), { code: 'bad_request', message: /relative URL needs a page/ });
   });
 });
 
