@@ -268,9 +268,14 @@ async function refreshChannels() {
   }
 }
 
+let sessionsAsked = 0;
+
 async function refreshSessions() {
+  const asked = ++sessionsAsked;
   try {
     const { sessions } = await rest('sessions');
+    // Answers can cross: the one to the page's first load may arrive after the one asked once connected.
+    if (asked !== sessionsAsked) return;
     $('#sessions').replaceChildren(...sessions.map((s) => {
       const item = document.createElement('li');
       item.dataset.session = s.session;
@@ -288,8 +293,9 @@ async function refreshSessions() {
 
 async function disconnectSession(session) {
   try {
+    // Logged first: the 4001 close of the console's own session can arrive before the answer.
+    log(`asking the server to disconnect session ${session} (DELETE /api/sessions/${session})`);
     await rest(`sessions/${encodeURIComponent(session)}`, { method: 'DELETE' });
-    log(`asked the server to disconnect session ${session} (DELETE /api/sessions/${session})`);
   } catch (error) {
     showError(`disconnect ${session}`, error);
   }
