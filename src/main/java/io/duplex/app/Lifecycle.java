@@ -3,6 +3,7 @@ package io.duplex.app;
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Durations;
 import io.duplex.config.Mode;
+import io.duplex.config.Setting;
 import io.duplex.core.Heartbeat;
 import io.duplex.core.Node;
 import io.duplex.security.TokenVerifier;
@@ -29,7 +30,12 @@ public class Lifecycle {
         LOG.info(() -> "Duplex " + version.value() + " ready at " + (root.isEmpty() ? "/" : root) + ": REST " + root + "/api, WebSocket "
                 + root + "/ws, OpenAPI " + root + "/api/openapi.json; engine " + node.engine() + " (history "
                 + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel), mode "
-                + config.mode().label() + "; " + security(config, checksTokens));
+                + config.mode().label() + "; " + security(config, checksTokens)
+                + (node.healthy() ? "" : "; the engine is not reachable yet: /api/health answers 503 until it is"));
+        if (config.engine().equals("memory") && !config.redisUri().value().equals(Setting.REDIS_URI.defaultValue())) {
+            LOG.warning("redis.uri is set but engine is memory: the URI is not used; add engine=redis (--engine redis) to "
+                    + "share channels through that Redis");
+        }
         if (config.mode() == Mode.DEV) {
             LOG.warning(checksTokens || config.auth().api()
                     ? "DEV MODE: plain ws:// and http:// are allowed; --mode production refuses them"

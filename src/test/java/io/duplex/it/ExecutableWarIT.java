@@ -95,4 +95,15 @@ class ExecutableWarIT {
             assertTrue(!text.contains("\tat "), "no stack trace: " + text);
         }
     }
+
+    @Test
+    void aRedisUriWithTheMemoryEngineIsSaidToBeUnused() throws Exception {
+        try (WarProcess war = WarProcess.start(tmp, "--port", "0", "--redis-uri", "redis://127.0.0.1:1")) {
+            war.awaitListening();
+            assertTrue(war.output().stream().anyMatch(l -> l.contains("WARN") && l.contains("redis.uri is set but engine is memory")),
+                    war.output()::toString);
+            war.terminate();
+            war.awaitExit();
+        }
+    }
 }

@@ -64,6 +64,8 @@ class RedisTlsIT {
                     await().atMost(CONNECTED).until(() -> untrusting.output().stream().anyMatch(l -> l.contains("WARN")));
                     assertEquals(503, status(rest), "a node that cannot verify Redis is not healthy");
                 }
+                assertTrue(untrusting.output().stream().anyMatch(l -> l.contains("ready at")
+                        && l.contains("the engine is not reachable yet: /api/health answers 503 until it is")), "the start line says so");
                 List<String> warnings = untrusting.output().stream().filter(l -> l.contains("WARN") && !l.contains("DEV MODE")).toList();
                 assertTrue(warnings.stream().anyMatch(l -> l.contains("TLS handshake failed") && l.contains("trust store")),
                         "the warning names the certificate problem: " + warnings);
