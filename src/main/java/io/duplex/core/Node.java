@@ -224,7 +224,7 @@ public class Node {
             }
             Subscription.Outcome outcome = subscription.activate(
                     new ServerFrame.Subscribed(id, channel, position.epoch(), position.offset(), wasRecovered), position, recovered);
-            act(channel, List.of(subscription), List.of(outcome));
+            act(channel, List.of(new Report(subscription, outcome)));
             presence.add(channel, new PresenceEntry(session.id(), session.user()));
         } catch (RuntimeException e) {
             session.subscriptionMap().remove(channel, subscription);
@@ -329,23 +329,34 @@ public class Node {
             return;
         }
         OutboundFrame frame = OutboundFrame.of(new ServerFrame.MessagePush(message));
-        List<Subscription> all = new ArrayList<>(subscribers);
-        List<Subscription.Outcome> outcomes = new ArrayList<>(all.size());
-        for (Subscription subscription : all) {
-            outcomes.add(subscription.deliver(message, frame));
+        List<Report> reports = null; // only the subscriptions that need more than the send: almost always none
+        for (Subscription subscription : subscribers) {
+            Subscription.Outcome outcome = subscription.deliver(message, frame);
+            if (outcome != Subscription.Outcome.OK) {
+                if (reports == null) {
+                    reports = new ArrayList<>();
+                }
+                reports.add(new Report(subscription, outcome));
+            }
         }
-        act(message.channel(), all, outcomes);
+        if (reports != null) {
+            act(message.channel(), reports);
+        }
     }
 
     // ---- gaps: messages the engine lost on the way (a Redis connection dropped), filled from history ----
 
+    /** What one subscription made of a message, a repair or a check. */
+    private record Report(Subscription subscription, Subscription.Outcome outcome) {
+    }
+
     /** Acts on what subscriptions of one channel reported; the subscriptions with a gap are repaired together. */
-    private void act(ChannelName channel, List<Subscription> subscriptions, List<Subscription.Outcome> outcomes) {
+    private void act(ChannelName channel, List<Report> reports) {
         List<Subscription> gaps = null;
         int interrupted = 0;
-        for (int i = 0; i < subscriptions.size(); i++) {
-            Subscription subscription = subscriptions.get(i);
-            switch (outcomes.get(i)) {
+        for (Report report : reports) {
+            Subscription subscription = report.subscription();
+            switch (report.outcome()) {
                 case OK -> { }
                 case OVERFLOW -> disconnect(subscription.session(), DisconnectReason.TOO_SLOW);
                 case INTERRUPTED -> {
@@ -386,33 +397,32 @@ public class Node {
             return;
         }
         Map<Long, History> reads = new HashMap<>();
-        List<Subscription.Outcome> outcomes = new ArrayList<>(live.size());
+        List<Report> reports = new ArrayList<>(live.size());
         try {
             for (Subscription subscription : live) {
                 History history = reads.computeIfAbsent(subscription.offset(),
                         offset -> broker.history(channel, HistoryQuery.after(offset, config.outboundQueueMessages() / 2 + 1)));
-                outcomes.add(subscription.repair(history));
+                reports.add(new Report(subscription, subscription.repair(history)));
             }
         } catch (DuplexException e) {
             // Redis is away again: its outage is logged once by the engine, not once a second here.
-            List<Subscription> waiting = live.subList(outcomes.size(), live.size());
+            List<Subscription> waiting = live.subList(reports.size(), live.size());
             LOG.log(Level.FINE, () -> "cannot fill a gap in " + channel + " for " + waiting.size() + " subscriber(s) yet: "
                     + e.getMessage() + "; trying again in 1 s");
             retryLater(() -> repair(channel, waiting));
-            live = live.subList(0, outcomes.size());
         } catch (RuntimeException e) {
             // A fault of the engine, not an outage: the subscribers are told to resubscribe rather than left holding.
             LOG.log(Level.SEVERE, "reading the history of " + channel + " to fill a gap failed", e);
-            while (outcomes.size() < live.size()) {
-                outcomes.add(live.get(outcomes.size()).interrupt());
+            for (Subscription subscription : live.subList(reports.size(), live.size())) {
+                reports.add(new Report(subscription, subscription.interrupt()));
             }
         }
-        act(channel, live, outcomes);
+        act(channel, reports);
     }
 
     /** The engine re-subscribed the channel after a lost connection: each subscriber behind its position is repaired. */
     private void catchUp(ChannelName channel) {
-        List<Subscription> subscribers = new ArrayList<>(hub.subscribers(channel));
+        Collection<Subscription> subscribers = hub.subscribers(channel);
         if (subscribers.isEmpty()) {
             return;
         }
@@ -425,11 +435,11 @@ public class Node {
             retryLater(() -> catchUp(channel));
             return;
         }
-        List<Subscription.Outcome> outcomes = new ArrayList<>(subscribers.size());
+        List<Report> reports = new ArrayList<>();
         for (Subscription subscription : subscribers) {
-            outcomes.add(subscription.check(position));
+            reports.add(new Report(subscription, subscription.check(position)));
         }
-        act(channel, subscribers, outcomes);
+        act(channel, reports);
     }
 
     private boolean stillSubscribed(Subscription subscription) {

@@ -88,6 +88,5 @@ public class Scheduler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        threads.removeIf(thread -> !thread.isAlive());
     }
 }

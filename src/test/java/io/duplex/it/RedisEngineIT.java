@@ -53,7 +53,7 @@ class RedisEngineIT {
         if (redis.pid() < 0) {
             redis.startAgain();
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> status(restA) == 200 && status(restB) == 200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> restA.healthStatus() == 200 && restB.healthStatus() == 200);
     }
 
     @Test
@@ -99,7 +99,7 @@ class RedisEngineIT {
             subscriber.awaitMessages(channel, 1);
 
             redis.stop();
-            await().atMost(Duration.ofSeconds(10)).until(() -> status(restA) == 503 && status(restB) == 503);
+            await().atMost(Duration.ofSeconds(10)).until(() -> restA.healthStatus() == 503 && restB.healthStatus() == 503);
             try (Response health = restA.get("health")) {
                 JsonObject down = Rest.body(health);
                 assertEquals("redis", down.getString("engine"), down::toString);
@@ -114,7 +114,7 @@ class RedisEngineIT {
             // This Redis keeps nothing on disk: it comes back empty, the channel's history is gone, and the node that
             // re-subscribes finds a new epoch. The subscriber is told (4006) rather than shown offset 1 after offset 1.
             redis.startAgain();
-            await().atMost(Duration.ofSeconds(15)).until(() -> status(restA) == 200 && status(restB) == 200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> restA.healthStatus() == 200 && restB.healthStatus() == 200);
             assertEquals(4006, subscriber.awaitClose().getCloseCode().getCode());
 
             try (WsClient again = WsClient.connect(a.ws())) {
@@ -172,11 +172,5 @@ class RedisEngineIT {
     private static long lettuceThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                 .filter(t -> t.getName().startsWith("lettuce-")).count();
-    }
-
-    private static int status(Rest rest) {
-        try (Response response = rest.get("health")) {
-            return response.getStatus();
-        }
     }
 }

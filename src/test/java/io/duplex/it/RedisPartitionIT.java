@@ -57,7 +57,7 @@ class RedisPartitionIT {
     @AfterEach
     void linkIsBack() {
         link.restore();
-        await().atMost(BACK).until(() -> status(restB) == 200);
+        await().atMost(BACK).until(() -> restB.healthStatus() == 200);
     }
 
     @Test
@@ -69,7 +69,7 @@ class RedisPartitionIT {
             subscriber.awaitMessages(channel, 1);
 
             link.cut();
-            await().atMost(BACK).until(() -> status(restB) == 503);
+            await().atMost(BACK).until(() -> restB.healthStatus() == 503);
             for (int i = 2; i <= 40; i++) {
                 restA.publish(channel, String.valueOf(i));
             }
@@ -114,12 +114,6 @@ class RedisPartitionIT {
                 assertEquals(expected, messages.stream().map(m -> m.getJsonNumber("data").longValue()).toList());
                 assertTrue(subscriber.isOpen());
             }
-        }
-    }
-
-    private static int status(Rest rest) {
-        try (Response response = rest.get("health")) {
-            return response.getStatus();
         }
     }
 }

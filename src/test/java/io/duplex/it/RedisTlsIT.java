@@ -9,7 +9,6 @@ import io.duplex.testing.Rest;
 import io.duplex.testing.TestCertificate;
 import io.duplex.testing.WarProcess;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.core.Response;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -50,7 +49,7 @@ class RedisTlsIT {
                     List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=changeit"),
                     "--port", "0", "--engine", "redis", "--redis-uri", uri);
                     Rest rest = new Rest(trusting.awaitListening().resolve("api/"))) {
-                await().atMost(CONNECTED).until(() -> status(rest) == 200);
+                await().atMost(CONNECTED).until(() -> rest.healthStatus() == 200);
                 JsonObject published = rest.publish("it.rediss", "{\"over\":\"tls\"}");
                 assertEquals(1, published.getJsonNumber("offset").longValue());
                 assertEquals("tls", rest.getJson("channels/it.rediss/messages").getJsonArray("messages").getJsonObject(0)
@@ -62,7 +61,7 @@ class RedisTlsIT {
                 URI base = untrusting.awaitListening();
                 try (Rest rest = new Rest(base.resolve("api/"))) {
                     await().atMost(CONNECTED).until(() -> untrusting.output().stream().anyMatch(l -> l.contains("WARN")));
-                    assertEquals(503, status(rest), "a node that cannot verify Redis is not healthy");
+                    assertEquals(503, rest.healthStatus(), "a node that cannot verify Redis is not healthy");
                 }
                 assertTrue(untrusting.output().stream().anyMatch(l -> l.contains("ready at")
                         && l.contains("the engine is not reachable yet: /api/health answers 503 until it is")), "the start line says so");
@@ -70,12 +69,6 @@ class RedisTlsIT {
                 assertTrue(warnings.stream().anyMatch(l -> l.contains("TLS handshake failed") && l.contains("trust store")),
                         "the warning names the certificate problem: " + warnings);
             }
-        }
-    }
-
-    private static int status(Rest rest) {
-        try (Response response = rest.get("health")) {
-            return response.getStatus();
         }
     }
 }

@@ -72,6 +72,13 @@ public final class Rest implements AutoCloseable {
         }
     }
 
+    /** The HTTP status of {@code GET /api/health}: 200 while the node can serve, 503 while its engine is away. */
+    public int healthStatus() {
+        try (Response response = get("health")) {
+            return response.getStatus();
+        }
+    }
+
     public static JsonObject body(Response response) {
         return Frames.parse(response.readEntity(String.class));
     }
