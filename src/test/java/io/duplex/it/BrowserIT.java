@@ -24,8 +24,8 @@ class BrowserIT {
     @Test
     void theBrowserSuitePasses() throws IOException, InterruptedException {
         Path chromium = Path.of(System.getProperty("duplex.chromium", "/usr/bin/chromium"));
-        assertTrue(Files.isExecutable(chromium), chromium + " is missing: install Debian's chromium (apt-get install chromium; "
-                + ".ci/run does) or name another with -Dduplex.chromium=PATH");
+        assertTrue(Files.isExecutable(chromium), chromium + " is missing: install Debian's chromium (src/build/prerequisites.sh installs it) "
+                + "or name another with -Dduplex.chromium=PATH");
         Path dir = Path.of(System.getProperty("duplex.browser.dir", "src/test/browser"));
         try (TestServer dev = TestServer.start();
              TestServer secured = TestServer.start("token.hmac.secret", SECRET, "api.key", API_KEY, "token.refresh.before", "6s")) {

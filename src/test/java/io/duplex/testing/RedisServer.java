@@ -119,7 +119,7 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("redis-server is not on the PATH (" + path + "), and the Redis engine's tests need "
-                + "a real one: install it with `apt-get install -y redis-server` (Debian, Ubuntu; .ci/run does this) or "
+                + "a real one: run src/build/prerequisites.sh (it installs it with apt-get) or "
                 + "your system's package manager, then run the tests again");
     }
 
