@@ -2,6 +2,7 @@ package io.duplex.app;
 
 import io.duplex.broker.Broker;
 import io.duplex.broker.Presence;
+import io.duplex.broker.Retention;
 import io.duplex.broker.memory.MemoryBroker;
 import io.duplex.broker.memory.MemoryPresence;
 import io.duplex.broker.redis.RedisBroker;
@@ -26,9 +27,13 @@ public class EngineProducer {
     @ApplicationScoped
     Broker broker(DuplexConfig config, Scheduler scheduler) {
         if (REDIS.equals(config.engine())) {
-            return new RedisBroker(redis(config, scheduler), config.historySize(), config.historyTtl(), Clock.systemUTC());
+            return new RedisBroker(redis(config, scheduler), retention(config), Clock.systemUTC());
         }
-        return new MemoryBroker(config.historySize(), config.historyTtl(), Clock.systemUTC(), scheduler.executor());
+        return new MemoryBroker(retention(config), Clock.systemUTC(), scheduler.executor());
+    }
+
+    private static Retention retention(DuplexConfig config) {
+        return new Retention(config.historySize(), config.historyTtl(), config.publishIdempotencyWindow());
     }
 
     void close(@Disposes Broker broker) {

@@ -1,10 +1,9 @@
 package io.duplex.broker;
 
-import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
-import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The engine that carries messages between nodes and keeps each channel's history. Every engine keeps
@@ -26,12 +25,26 @@ public interface Broker {
     void start(BrokerListener listener);
 
     /**
-     * Appends a message to the channel and delivers it.
+     * Appends a message to the channel and delivers it, unless its idempotency key says it was published already.
      *
-     * @return the message with its offset, epoch and time
+     * @return what became of it: {@link PublishResult.Outcome#PUBLISHED} with the message's offset, epoch and time;
+     *         {@link PublishResult.Outcome#DUPLICATE} with the first publish's; or {@link PublishResult.Outcome#KEY_REUSED}
      * @throws io.duplex.error.DuplexException with {@code engine_unavailable} when it was not accepted
      */
-    ChannelMessage publish(ChannelName channel, Payload data);
+    default PublishResult publish(PublishRequest request) {
+        return publishAll(List.of(request)).get(0);
+    }
+
+    /**
+     * Publishes the requests in order, as {@link #publish} does each: a channel's messages get rising offsets in the
+     * order of the list (other publishers' messages may come between them). Stops after the first request answered
+     * {@link PublishResult.Outcome#KEY_REUSED}, so the list returned is one result per request up to that one: what was
+     * published is always a prefix of the requests.
+     *
+     * @throws io.duplex.error.DuplexException with {@code engine_unavailable} when the engine did not take them: then
+     *         none was published (unless the engine timed out, which the message says)
+     */
+    List<PublishResult> publishAll(List<PublishRequest> requests);
 
     /** The channel's epoch and latest offset (0 for a channel nothing was published to). */
     StreamPosition position(ChannelName channel);

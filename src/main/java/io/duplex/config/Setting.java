@@ -59,6 +59,15 @@ public enum Setting {
             "Largest `limit` a REST history request may ask for; more is answered 400 bad_request."),
     MESSAGE_MAX_BYTES("message.max.bytes", "64KiB", ValueType.size(16, 64L * 1024 * 1024),
             "Largest `data` of one message, as compact JSON in UTF-8. More is refused: too_large (REST 413)."),
+    PUBLISH_IDEMPOTENCY_WINDOW("publish.idempotency.window", "10m", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(7)),
+            "How long an idempotency key (REST Idempotency-Key, WebSocket idempotencyKey) is remembered. A publish repeated "
+                    + "with the same key within it is answered with the first one's offset and not delivered again; after "
+                    + "it, the key is new. The engine keeps each key for this long (about 250 bytes each)."),
+    BATCH_MAX_MESSAGES("batch.max.messages", "1000", ValueType.integer(1, 100_000),
+            "Most messages one batch publish (POST /api/messages) may carry. More: the batch is refused whole with 413 too_large."),
+    BATCH_MAX_BYTES("batch.max.bytes", "1MiB", ValueType.size(1024, 256L * 1024 * 1024),
+            "Largest body of a batch publish (POST /api/messages). Larger: refused whole with 413 too_large. Each message's "
+                    + "data is also held to message.max.bytes."),
     FRAME_MAX_BYTES("frame.max.bytes", "128KiB", ValueType.size(256, 128L * 1024 * 1024),
             "Largest WebSocket text frame a client may send. A larger one closes the connection with 1009."),
     OUTBOUND_QUEUE_MESSAGES("outbound.queue.messages", "2000", ValueType.integer(2, 10_000_000),

@@ -1,5 +1,9 @@
 package io.duplex.core;
 
+import io.duplex.broker.PublishRequest;
+import io.duplex.broker.PublishResult;
+import io.duplex.channel.Door;
+import io.duplex.channel.Publisher;
 import io.duplex.error.DisconnectReason;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
@@ -130,8 +134,11 @@ public class ConnectionHandler {
         }
         if (command instanceof Command.Publish publish) {
             access.checkPublish(session.identity(), publish.channel());
-            var message = node.publish(publish.channel(), publish.data());
-            return new ServerFrame.Published(publish.id(), publish.channel(), message.epoch(), message.offset());
+            PublishRequest request = PublishRequest.of(publish.channel(), publish.data(), Publisher.of(Door.WEBSOCKET, session.user()))
+                    .withIdempotencyKey(publish.idempotencyKey());
+            PublishResult result = node.publish(request);
+            return new ServerFrame.Published(publish.id(), publish.channel(), result.message().epoch(), result.message().offset(),
+                    result.outcome() == PublishResult.Outcome.DUPLICATE);
         }
         if (command instanceof Command.PresenceQuery query) {
             access.checkRead(session.identity(), query.channel());

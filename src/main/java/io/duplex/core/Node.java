@@ -6,11 +6,14 @@ import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
 import io.duplex.broker.Presence;
 import io.duplex.broker.PresenceEntry;
+import io.duplex.broker.PublishRequest;
+import io.duplex.broker.PublishResult;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 import io.duplex.config.DuplexConfig;
+import io.duplex.config.Durations;
 import io.duplex.error.DisconnectReason;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
@@ -282,10 +285,38 @@ public class Node {
         presence.remove(channel, subscription.session().id());
     }
 
-    /** Publishes to a channel through the engine: on return the message is in history and on its way to every subscriber. */
-    public ChannelMessage publish(ChannelName channel, Payload data) {
-        checkSize(data);
-        return broker.publish(channel, data);
+    /**
+     * Publishes through the engine: on return the message is in history and on its way to every subscriber, or was
+     * already (a {@link PublishResult.Outcome#DUPLICATE} of an earlier publish with the same idempotency key). Throws
+     * {@code idempotency_key_reused} when the key was used for a different message.
+     */
+    public PublishResult publish(PublishRequest request) {
+        checkSize(request.data());
+        PublishResult result = broker.publish(request);
+        if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
+            throw keyReused(request);
+        }
+        return result;
+    }
+
+    /**
+     * Publishes several messages in order (see {@link Broker#publishAll}): one result per request up to the first whose
+     * key was reused, which ends the list. Every message's size is checked before any is published.
+     */
+    public List<PublishResult> publishAll(List<PublishRequest> requests) {
+        requests.forEach(request -> checkSize(request.data()));
+        return broker.publishAll(requests);
+    }
+
+    /** The error for a request whose idempotency key was used for a different message within the window. */
+    public DuplexException keyReused(PublishRequest request) {
+        return new DuplexException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "idempotency key '" + shorten(request.idempotencyKey().value())
+                + "' was used within the last " + Durations.format(config.publishIdempotencyWindow())
+                + " for a different message (another channel or other data); nothing was published. Use a new key for a new message");
+    }
+
+    private static String shorten(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "…" : value;
     }
 
     public StreamPosition position(ChannelName channel) {

@@ -31,7 +31,12 @@ public enum ErrorCode {
     /** A fault of the server, logged with its details; the client did nothing wrong. */
     INTERNAL("internal", 500),
     /** REST only: the session, message or path asked for does not exist. */
-    NOT_FOUND("not_found", 404);
+    NOT_FOUND("not_found", 404),
+    /**
+     * A publish's idempotency key was used within {@code publish.idempotency.window} for a different message (another
+     * channel or other data): nothing was published. A new message needs a new key.
+     */
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 422);
 
     private final String code;
     private final int httpStatus;

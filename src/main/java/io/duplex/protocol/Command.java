@@ -1,6 +1,7 @@
 package io.duplex.protocol;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.IdempotencyKey;
 import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 
@@ -22,8 +23,11 @@ public sealed interface Command {
     record Unsubscribe(long id, ChannelName channel) implements Command {
     }
 
-    /** {@code {"id":5,"type":"publish","channel":"news","data":{…}}}. */
-    record Publish(long id, ChannelName channel, Payload data) implements Command {
+    /**
+     * {@code {"id":5,"type":"publish","channel":"news","data":{…},"idempotencyKey":"…"}}; the key is optional (null
+     * without one).
+     */
+    record Publish(long id, ChannelName channel, Payload data, IdempotencyKey idempotencyKey) implements Command {
     }
 
     /** {@code {"id":6,"type":"presence","channel":"news"}}. */

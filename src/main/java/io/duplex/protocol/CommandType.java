@@ -27,7 +27,7 @@ enum CommandType {
     PUBLISH("publish") {
         @Override
         Command decode(long id, Fields f) {
-            return new Command.Publish(id, f.channel(), f.data());
+            return new Command.Publish(id, f.channel(), f.data(), f.optionalIdempotencyKey());
         }
     },
     PRESENCE("presence") {

@@ -1,6 +1,7 @@
 package io.duplex.protocol;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.IdempotencyKey;
 import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 import io.duplex.error.DuplexException;
@@ -51,6 +52,18 @@ final class Fields {
             return ChannelName.of(name);
         } catch (DuplexException e) {
             throw new FrameException(id, e.code(), e.getMessage());
+        }
+    }
+
+    IdempotencyKey optionalIdempotencyKey() {
+        String value = optionalString("idempotencyKey");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return IdempotencyKey.of(value);
+        } catch (DuplexException e) {
+            throw bad("'idempotencyKey': " + e.getMessage());
         }
     }
 

@@ -68,12 +68,19 @@ public sealed interface ServerFrame {
         }
     }
 
-    /** Reply to {@code publish}: where the message landed. */
-    record Published(long id, ChannelName channel, String epoch, long offset) implements ServerFrame {
+    /**
+     * Reply to {@code publish}: where the message landed. {@code duplicate} (sent only when true) says it had been
+     * published before with the same idempotency key: this is where it landed then, and it was not delivered again.
+     */
+    record Published(long id, ChannelName channel, String epoch, long offset, boolean duplicate) implements ServerFrame {
         @Override
         public String toJson() {
-            return new JsonText(96).field("id", id).field("type", "published").field("channel", channel.value())
-                    .field("epoch", epoch).field("offset", offset).close();
+            JsonText json = new JsonText(112).field("id", id).field("type", "published").field("channel", channel.value())
+                    .field("epoch", epoch).field("offset", offset);
+            if (duplicate) {
+                json.field("duplicate", true);
+            }
+            return json.close();
         }
     }
 

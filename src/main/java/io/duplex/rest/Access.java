@@ -1,6 +1,8 @@
 package io.duplex.rest;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.Door;
+import io.duplex.channel.Publisher;
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Mode;
 import io.duplex.error.DuplexException;
@@ -62,6 +64,12 @@ public class Access {
 
     public void publish(SecurityContext security, ChannelName channel) {
         channels.checkPublish(caller(security), channel);
+    }
+
+    /** Who publishes through the REST door: its user (a token's {@code sub}; null for an API key or in dev mode). */
+    static Publisher publisher(SecurityContext security) {
+        Identity caller = security.getUserPrincipal() instanceof Identity identity ? identity : Identity.NOBODY;
+        return Publisher.of(Door.REST, caller.user());
     }
 
     private Identity caller(SecurityContext security) {

@@ -2,8 +2,11 @@ package io.duplex.rest;
 
 import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
+import io.duplex.broker.PublishRequest;
+import io.duplex.broker.PublishResult;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.IdempotencyKey;
 import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 import io.duplex.config.DuplexConfig;
@@ -26,6 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -54,6 +58,8 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "channels", description = "Publish, history, channel state and presence")
 public class ChannelsResource {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
     private static final int DEFAULT_LIMIT = 100;
 
     private final Node node;
@@ -114,16 +120,23 @@ public class ChannelsResource {
     @ApiResponse(responseCode = "503", description = "engine_unavailable: nothing was published", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
-    public Response publish(@PathParam("channel") String channel, @Parameter(hidden = true) InputStream body,
-            @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
+    public Response publish(@PathParam("channel") String channel, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers, @Context UriInfo uri,
+            @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
         access.publish(security, name);
+        IdempotencyKey key = Params.idempotencyKey(idempotencyKey);
         Payload data = JsonBody.data(body, headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
                 config.frameMaxBytes());
-        ChannelMessage message = node.publish(name, data);
-        return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(message.offset())).build())
-                .entity(new Dto.Published(name.value(), message.epoch(), message.offset()))
-                .build();
+        PublishResult result = node.publish(PublishRequest.of(name, data, Access.publisher(security)).withIdempotencyKey(key));
+        ChannelMessage message = result.message();
+        Response.ResponseBuilder created = Response.created(uri.getAbsolutePathBuilder().path(Long.toString(message.offset())).build())
+                .entity(new Dto.Published(name.value(), message.epoch(), message.offset()));
+        if (key != null) {
+            // A retry is answered as the first publish was, and says that it is a replay (as Stripe's API does).
+            created.header(IDEMPOTENT_REPLAYED, Boolean.toString(result.outcome() == PublishResult.Outcome.DUPLICATE));
+        }
+        return created.build();
     }
 
     @GET

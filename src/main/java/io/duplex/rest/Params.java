@@ -1,6 +1,7 @@
 package io.duplex.rest;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.IdempotencyKey;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 
@@ -14,6 +15,23 @@ final class Params {
 
     static ChannelName channel(String value) {
         return ChannelName.of(value);
+    }
+
+    /**
+     * The {@code Idempotency-Key} header, or null when absent. Its draft standard writes it as a structured-field string,
+     * {@code "…"} in double quotes; a bare value is taken as it is.
+     */
+    static IdempotencyKey idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.length() >= 2 && header.startsWith("\"") && header.endsWith("\"")
+                ? header.substring(1, header.length() - 1) : header;
+        try {
+            return IdempotencyKey.of(value);
+        } catch (DuplexException e) {
+            throw new DuplexException(e.code(), "Idempotency-Key: " + e.getMessage());
+        }
     }
 
     /** The {@code since} offset, or null when absent. */

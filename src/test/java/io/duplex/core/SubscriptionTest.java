@@ -1,5 +1,6 @@
 package io.duplex.core;
 
+import io.duplex.broker.Publishing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class SubscriptionTest {
     private final ClientSession session = new ClientSession("s", connection, Instant.EPOCH, 1000, 1_000_000, 100, (s, reason) -> { });
 
     private static ChannelMessage message(long offset) {
-        return new ChannelMessage(NEWS, "E", offset, Payload.of(Json.createValue(offset)), Instant.EPOCH);
+        return new ChannelMessage(NEWS, "E", offset, Payload.of(Json.createValue(offset)), Instant.EPOCH, Publishing.TEST);
     }
 
     private static OutboundFrame push(long offset) {
@@ -120,7 +121,7 @@ class SubscriptionTest {
     void aNewEpochInterrupts() {
         Subscription live = activeAt(3);
         assertEquals(Outcome.INTERRUPTED, live.deliver(
-                new ChannelMessage(NEWS, "F", 1, Payload.of(Json.createValue(1)), Instant.EPOCH), push(1)));
+                new ChannelMessage(NEWS, "F", 1, Payload.of(Json.createValue(1)), Instant.EPOCH, Publishing.TEST), push(1)));
 
         Subscription repairing = activeAt(3);
         assertEquals(Outcome.GAP, repairing.deliver(message(5), push(5)));

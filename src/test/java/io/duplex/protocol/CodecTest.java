@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.IdempotencyKey;
 import io.duplex.channel.StreamPosition;
 import io.duplex.error.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,10 @@ class CodecTest {
         assertEquals(new Command.Unsubscribe(4, ChannelName.of("news")), codec.decode("{\"id\":4,\"type\":\"unsubscribe\",\"channel\":\"news\"}"));
         Command.Publish publish = (Command.Publish) codec.decode("{\"id\":5,\"type\":\"publish\",\"channel\":\"news\",\"data\":{ \"a\" : [1, 2] }}");
         assertEquals("{\"a\":[1,2]}", publish.data().json(), "data is kept as compact JSON");
+        assertEquals(null, publish.idempotencyKey());
+        Command.Publish keyed = (Command.Publish) codec.decode(
+                "{\"id\":5,\"type\":\"publish\",\"channel\":\"news\",\"data\":1,\"idempotencyKey\":\"order 17\"}");
+        assertEquals(IdempotencyKey.of("order 17"), keyed.idempotencyKey());
         assertEquals(new Command.PresenceQuery(6, ChannelName.of("news")), codec.decode("{\"id\":6,\"type\":\"presence\",\"channel\":\"news\"}"));
         assertEquals(new Command.Ping(7), codec.decode("{\"type\":\"ping\",\"id\":7,\"extra\":\"ignored\"}"));
         assertEquals(new Command.Refresh(8, "t"), codec.decode("{\"id\":8,\"type\":\"refresh\",\"token\":\"t\"}"));
@@ -50,6 +55,9 @@ class CodecTest {
             "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\"}   | bad_request     | 5",
             "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\",\"data\":null} | bad_request | 5",
             "{\"id\":1,\"type\":\"connect\",\"token\":7}         | bad_request     | 1",
+            "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\",\"data\":1,\"idempotencyKey\":7} | bad_request | 5",
+            "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\",\"data\":1,\"idempotencyKey\":\"\"} | bad_request | 5",
+            "{\"id\":5,\"type\":\"publish\",\"channel\":\"a\",\"data\":1,\"idempotencyKey\":\"caf\u00e9\"} | bad_request | 5",
             "{\"id\":1,\"type\":\"ping\"} {}                       | bad_request     | ",
             "{\"id\":1,\"type\":\"ping\",\"x\":\"\\ud800\"}   | bad_request     | 1",
             "{\"id\":1,\"type\":\"ping\",\"x\":\"\\udc00\\ud800\"} | bad_request | 1",

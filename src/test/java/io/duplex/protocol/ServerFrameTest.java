@@ -1,5 +1,6 @@
 package io.duplex.protocol;
 
+import io.duplex.broker.Publishing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.duplex.broker.PresenceEntry;
@@ -26,7 +27,7 @@ class ServerFrameTest {
                 new ServerFrame.Subscribed(3, NEWS, "E", 41, true).toJson());
         assertEquals("{\"id\":4,\"type\":\"unsubscribed\",\"channel\":\"news\"}", new ServerFrame.Unsubscribed(4, NEWS).toJson());
         assertEquals("{\"id\":5,\"type\":\"published\",\"channel\":\"news\",\"epoch\":\"E\",\"offset\":42}",
-                new ServerFrame.Published(5, NEWS, "E", 42).toJson());
+                new ServerFrame.Published(5, NEWS, "E", 42, false).toJson());
         assertEquals("{\"id\":6,\"type\":\"presence\",\"channel\":\"news\",\"sessions\":[{\"session\":\"S\",\"user\":\"u\"},{\"session\":\"T\",\"user\":null}]}",
                 new ServerFrame.PresenceList(6, NEWS, List.of(new PresenceEntry("S", "u"), new PresenceEntry("T", null))).toJson());
         assertEquals("{\"id\":7,\"type\":\"pong\"}", new ServerFrame.Pong(7).toJson());
@@ -47,7 +48,7 @@ class ServerFrameTest {
     void pushesCarryNoIdAndEmbedTheDataAsIs() {
         Payload data = Payload.of(Json.createObjectBuilder().add("k", "v").build());
         assertEquals("{\"type\":\"message\",\"channel\":\"news\",\"offset\":42,\"data\":{\"k\":\"v\"}}",
-                new ServerFrame.MessagePush(new ChannelMessage(NEWS, "E", 42, data, Instant.EPOCH)).toJson());
+                new ServerFrame.MessagePush(new ChannelMessage(NEWS, "E", 42, data, Instant.EPOCH, Publishing.TEST)).toJson());
         assertEquals("{\"type\":\"direct\",\"data\":{\"k\":\"v\"}}", new ServerFrame.DirectPush(data).toJson());
     }
 

@@ -5,9 +5,11 @@ import io.duplex.broker.BrokerListener;
 import io.duplex.broker.Epochs;
 import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
+import io.duplex.broker.PublishRequest;
+import io.duplex.broker.PublishResult;
+import io.duplex.broker.Retention;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
-import io.duplex.channel.Payload;
 import io.duplex.channel.StreamPosition;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,25 +33,29 @@ import java.util.concurrent.TimeUnit;
  * its messages are dropped by count ({@code history.size}) and age ({@code history.ttl}).
  *
  * <p>Publish assigns the offset, appends and delivers under the channel's lock, so every listener sees
- * a channel's messages in offset order.
+ * a channel's messages in offset order. A request with an idempotency key does that under the key's lock too
+ * ({@link MemoryKeys}), so a key is checked and its message published in one step.
  */
 public final class MemoryBroker implements Broker {
     private final String epoch;
     private final int historySize;
     private final Duration historyTtl;
     private final Clock clock;
+    private final MemoryKeys keys;
     private final ConcurrentHashMap<ChannelName, MemoryStream> streams = new ConcurrentHashMap<>();
     private final Set<ChannelName> subscribed = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> sweeper;
     private volatile BrokerListener listener = message -> { };
 
-    public MemoryBroker(int historySize, Duration historyTtl, Clock clock, ScheduledExecutorService scheduler) {
+    public MemoryBroker(Retention retention, Clock clock, ScheduledExecutorService scheduler) {
         this.epoch = Epochs.random();
-        this.historySize = historySize;
-        this.historyTtl = historyTtl;
+        this.historySize = retention.historySize();
+        this.historyTtl = retention.historyTtl();
         this.clock = clock;
+        this.keys = new MemoryKeys(retention.idempotencyWindow(), clock);
         // Reads and publishes expire lazily; the sweep frees the memory of channels nobody touches.
-        long period = Math.max(1000, Math.min(60_000, historyTtl.toMillis() / 4));
+        long shortest = Math.min(historyTtl.toMillis(), retention.idempotencyWindow().toMillis());
+        long period = Math.max(1000, Math.min(60_000, shortest / 4));
         this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -64,11 +70,27 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public ChannelMessage publish(ChannelName channel, Payload data) {
+    public List<PublishResult> publishAll(List<PublishRequest> requests) {
+        List<PublishResult> results = new ArrayList<>(requests.size());
+        for (PublishRequest request : requests) {
+            PublishResult result = request.idempotent()
+                    ? keys.publish(request, () -> append(request))
+                    : PublishResult.published(append(request));
+            results.add(result);
+            if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
+                break;
+            }
+        }
+        return results;
+    }
+
+    private ChannelMessage append(PublishRequest request) {
+        ChannelName channel = request.channel();
         MemoryStream stream = streams.computeIfAbsent(channel, c -> new MemoryStream());
         synchronized (stream) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            ChannelMessage message = new ChannelMessage(channel, epoch, stream.nextOffset(), data, now);
+            ChannelMessage message = new ChannelMessage(channel, epoch, stream.nextOffset(), request.data(), now,
+                    request.publisher());
             stream.append(message, historySize);
             stream.expire(now, historyTtl);
             if (subscribed.contains(channel)) {
@@ -131,6 +153,7 @@ public final class MemoryBroker implements Broker {
     }
 
     private void sweep() {
+        keys.expire();
         Instant now = clock.instant();
         for (MemoryStream stream : streams.values()) {
             synchronized (stream) {

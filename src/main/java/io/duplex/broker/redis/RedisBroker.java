@@ -5,9 +5,13 @@ import io.duplex.broker.BrokerListener;
 import io.duplex.broker.Epochs;
 import io.duplex.broker.History;
 import io.duplex.broker.HistoryQuery;
+import io.duplex.broker.PublishRequest;
+import io.duplex.broker.PublishResult;
+import io.duplex.broker.Retention;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Payload;
+import io.duplex.channel.Publisher;
 import io.duplex.channel.StreamPosition;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
@@ -28,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A channel is three things in Redis (see {@link RedisKeys}): a hash with its epoch and latest offset, a stream of
  * its retained messages, and a pub/sub topic. A publish runs publish.lua, which assigns the offset, appends to the
- * stream, trims it, and publishes the message with everything a subscriber needs, in one atomic step; each node is
+ * stream, trims it, and publishes the message with everything a subscriber needs, in one atomic step (after checking
+ * the message's idempotency key, if it has one, in the same step); each node is
  * subscribed to the topics of the channels it has local subscribers for ({@link TopicSubscriptions}). Reads run
  * history.lua, which returns the epoch, the latest offset and the messages asked for from one moment.
  *
@@ -51,14 +56,16 @@ public final class RedisBroker implements Broker {
     private final int historySize;
     private final Duration historyTtl;
     private final Duration idleTtl;
+    private final Duration idempotencyWindow;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** An engine on these connections, which it uses until {@link #close}. */
-    public RedisBroker(RedisConnections redis, int historySize, Duration historyTtl, Clock clock) {
+    public RedisBroker(RedisConnections redis, Retention retention, Clock clock) {
         this.redis = redis.use();
-        this.historySize = historySize;
-        this.historyTtl = historyTtl;
+        this.historySize = retention.historySize();
+        this.historyTtl = retention.historyTtl();
+        this.idempotencyWindow = retention.idempotencyWindow();
         this.idleTtl = historyTtl.compareTo(IDLE_CHANNEL_TTL) > 0 ? historyTtl : IDLE_CHANNEL_TTL;
         this.clock = clock;
     }
@@ -74,19 +81,54 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public ChannelMessage publish(ChannelName channel, Payload data) {
+    public List<PublishResult> publishAll(List<PublishRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
         long now = clock.millis();
+        String[] keys = new String[1 + 3 * requests.size()];
+        String[] args = new String[5 + 6 * requests.size()];
+        keys[0] = RedisKeys.CHANNELS;
+        args[0] = Long.toString(now);
+        args[1] = Integer.toString(historySize);
+        args[2] = Long.toString(historyTtl.toMillis());
+        args[3] = Long.toString(idleTtl.toMillis());
+        args[4] = Long.toString(idempotencyWindow.toMillis());
+        for (int i = 0; i < requests.size(); i++) {
+            PublishRequest request = requests.get(i);
+            ChannelName channel = request.channel();
+            keys[1 + 3 * i] = RedisKeys.meta(channel);
+            keys[2 + 3 * i] = RedisKeys.history(channel);
+            keys[3 + 3 * i] = request.idempotent() ? RedisKeys.idempotency(request.scopedKey()) : RedisKeys.meta(channel);
+            args[5 + 6 * i] = channel.value();
+            args[6 + 6 * i] = request.data().json();
+            args[7 + 6 * i] = RedisKeys.topic(channel);
+            args[8 + 6 * i] = Epochs.random();
+            args[9 + 6 * i] = request.idempotent() ? request.fingerprint() : "";
+            args[10 + 6 * i] = PublisherText.encode(request.publisher());
+        }
         List<Object> reply;
         try {
-            reply = PUBLISH.run(redis.sync(),
-                    new String[] {RedisKeys.meta(channel), RedisKeys.history(channel), RedisKeys.CHANNELS},
-                    channel.value(), data.json(), Long.toString(now), Integer.toString(historySize),
-                    Long.toString(historyTtl.toMillis()), Epochs.random(), RedisKeys.topic(channel),
-                    Long.toString(idleTtl.toMillis()));
+            reply = PUBLISH.run(redis.sync(), keys, args);
         } catch (RedisException e) {
             throw RedisFailures.publish(e);
         }
-        return new ChannelMessage(channel, (String) reply.get(0), (Long) reply.get(1), data, Instant.ofEpochMilli(now));
+        List<PublishResult> results = new ArrayList<>(reply.size());
+        for (int i = 0; i < reply.size(); i++) {
+            results.add(result(requests.get(i), (List<?>) reply.get(i)));
+        }
+        return results;
+    }
+
+    /** One message's {@code {status, epoch, offset, time}} from publish.lua. */
+    private static PublishResult result(PublishRequest request, List<?> reply) {
+        String status = (String) reply.get(0);
+        if ("r".equals(status)) {
+            return PublishResult.keyReused();
+        }
+        ChannelMessage message = new ChannelMessage(request.channel(), (String) reply.get(1), (Long) reply.get(2),
+                request.data(), Instant.ofEpochMilli(Long.parseLong((String) reply.get(3))), request.publisher());
+        return "d".equals(status) ? PublishResult.duplicate(message) : PublishResult.published(message);
     }
 
     @Override
@@ -133,24 +175,28 @@ public final class RedisBroker implements Broker {
         return new History(epoch, (Long) reply.get(1), messages.subList(fresh, messages.size()));
     }
 
-    /** A stream entry: {@code [OFFSET-0, [t, time, d, data]]}. */
+    /** A stream entry: {@code [OFFSET-0, [t, time, d, data, p, publisher]]} (no publisher: stored by an older version). */
     private static ChannelMessage message(ChannelName channel, String epoch, List<?> entry) {
         String id = (String) entry.get(0);
         long offset = Long.parseLong(id, 0, id.indexOf('-'), 10);
         List<?> fields = (List<?>) entry.get(1);
         String time = null;
         String data = null;
+        Publisher publisher = Publisher.UNKNOWN;
         for (int i = 0; i + 1 < fields.size(); i += 2) {
             if ("t".equals(fields.get(i))) {
                 time = (String) fields.get(i + 1);
             } else if ("d".equals(fields.get(i))) {
                 data = (String) fields.get(i + 1);
+            } else if ("p".equals(fields.get(i))) {
+                publisher = PublisherText.decode((String) fields.get(i + 1));
             }
         }
         if (time == null || data == null) {
             throw new IllegalStateException("entry " + id + " of " + RedisKeys.history(channel) + " lacks its time or data");
         }
-        return new ChannelMessage(channel, epoch, offset, Payload.stored(data), Instant.ofEpochMilli(Long.parseLong(time)));
+        return new ChannelMessage(channel, epoch, offset, Payload.stored(data), Instant.ofEpochMilli(Long.parseLong(time)),
+                publisher);
     }
 
     @Override

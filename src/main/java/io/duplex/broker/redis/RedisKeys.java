@@ -35,6 +35,14 @@ final class RedisKeys {
         return CHANNEL_PREFIX + channel.value() + "}:presence";
     }
 
+    /**
+     * String with the first publish of an idempotency key ({@code PublishRequest.scopedKey()}, a SHA-256 in hex, so
+     * no caller's text ever becomes a key name): see publish.lua.
+     */
+    static String idempotency(String scopedKey) {
+        return "duplex:idempotency:" + scopedKey;
+    }
+
     /** The pub/sub topic that carries the channel's live messages to the nodes subscribed to it. */
     static String topic(ChannelName channel) {
         return CHANNEL_PREFIX + channel.value() + TOPIC_SUFFIX;

@@ -11,6 +11,11 @@ local function id_of(offset)
   return string.format('%d-0', offset)
 end
 
+-- The run id of this Redis process, which open_channel compares with the one that last wrote a channel.
+local function server_id()
+  return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+end
+
 -- The channel's epoch and latest offset, after starting a new epoch wherever the history may not be continuous:
 --  * the channel has no meta hash: it is new, or its keys were lost (flushed, evicted). Epoch and offset live in one
 --    hash, so they are lost together: a new history starts at offset 0, and what is left of an older stream belongs
@@ -19,8 +24,7 @@ end
 --    failed. It may lack the last writes its predecessor acknowledged (persistence once a second, asynchronous
 --    replication), and handing out their offsets again under the same epoch would hide the loss. The history it has
 --    continues under a new epoch, so clients holding the old one are told recovered:false.
-local function open_channel(meta, stream, new_epoch, idle)
-  local server = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+local function open_channel(meta, stream, new_epoch, idle, server)
   local fields = redis.call('HMGET', meta, 'epoch', 'offset', 'server')
   local epoch, offset, writer = fields[1], tonumber(fields[2]) or 0, fields[3]
   if not epoch then

@@ -9,7 +9,7 @@ local meta, stream = KEYS[1], KEYS[2]
 local since, limit, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local size, ttl, idle = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7])
 
-local epoch, offset = open_channel(meta, stream, ARGV[6], idle)
+local epoch, offset = open_channel(meta, stream, ARGV[6], idle, server_id())
 if limit == 0 or size == 0 or offset == 0 or since >= offset then
   return {epoch, offset, {}}
 end

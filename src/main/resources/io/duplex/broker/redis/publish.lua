@@ -1,28 +1,79 @@
--- Publishes one message: assigns the channel's next offset, appends the message to the channel's history and sends
--- it to every node subscribed to the channel, in one step. Redis runs one script at a time, so all nodes see a
--- channel's messages in offset order, and a message is sent only once it is stored.
+-- Publishes messages, in order: for each, checks its idempotency key, assigns the channel's next offset, appends the
+-- message to the channel's history and sends it to every node subscribed to the channel, in one step. Redis runs one
+-- script at a time, so all nodes see a channel's messages in offset order, a message is sent only once it is stored,
+-- and a key is checked and its message published with nothing in between: two nodes publishing with one key at once
+-- publish once.
 --
--- KEYS[1] the channel's meta hash  KEYS[2] its history stream  KEYS[3] the index of channels
--- ARGV[1] channel name  ARGV[2] data (JSON)  ARGV[3] now (ms)  ARGV[4] history size  ARGV[5] history ttl (ms)
--- ARGV[6] a new epoch, for when the channel needs one (open_channel)  ARGV[7] the channel's pub/sub topic
--- ARGV[8] how long the keys of an idle channel live (ms)
--- Returns {epoch, offset}.
-local meta, stream, index = KEYS[1], KEYS[2], KEYS[3]
-local now, size, ttl, idle = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[8])
+-- KEYS[1] the index of channels; then three keys per message i (0, 1, …): KEYS[2+3i] the channel's meta hash,
+--   KEYS[3+3i] its history stream, KEYS[4+3i] the message's idempotency key (the meta hash again when it has none)
+-- ARGV[1] now (ms)  ARGV[2] history size  ARGV[3] history ttl (ms)  ARGV[4] how long the keys of an idle channel live
+--   (ms)  ARGV[5] the idempotency window (ms)
+-- then six arguments per message i: ARGV[6+6i] channel name  [7+6i] data (compact JSON, no line break)
+--   [8+6i] the channel's pub/sub topic  [9+6i] a new epoch, for when the channel needs one (open_channel)
+--   [10+6i] the message's fingerprint, '' without an idempotency key  [11+6i] its publisher: door, then a line break
+--   and the user if there is one
+-- Returns one {status, epoch, offset, time} per message: status 'p' published now; 'd' published before with the
+-- same key (epoch, offset and time are the first publish's); 'r' the key was used for a different message, and
+-- nothing after it was published.
+--
+-- An idempotency key is a string: fingerprint, expiry (ms, by the publishing nodes' clocks), epoch, offset, time, one
+-- per line; Redis drops it after the window (PX) too.
+local index = KEYS[1]
+local now, size, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local idle, window = tonumber(ARGV[4]), tonumber(ARGV[5])
+local server = server_id()
+local results = {}
 
-local epoch = open_channel(meta, stream, ARGV[6], idle)
-local offset = redis.call('HINCRBY', meta, 'offset', 1)
-redis.call('PEXPIRE', meta, idle)
-
-if size > 0 then
-  -- MAXLEN ~ trims whole nodes of the stream, which is cheap; readers ignore what lies beyond `size` from the newest.
-  redis.call('XADD', stream, 'MAXLEN', '~', size, id_of(offset), 't', ARGV[3], 'd', ARGV[2])
-  expire(stream, now - ttl)
-  -- A stream whose newest message is past the ttl holds nothing worth keeping.
-  redis.call('PEXPIRE', stream, ttl)
+-- The first publish of a key still within the window, or nil.
+local function first_publish(key)
+  local stored = redis.call('GET', key)
+  if not stored then
+    return nil
+  end
+  local fingerprint, expiry, epoch, offset, time =
+    string.match(stored, '^([^\n]*)\n(%d+)\n([^\n]+)\n(%d+)\n(%d+)$')
+  if not expiry or tonumber(expiry) <= now then
+    return nil
+  end
+  return {fingerprint = fingerprint, epoch = epoch, offset = tonumber(offset), time = time}
 end
 
-redis.call('ZADD', index, now, ARGV[1])
+for i = 0, (#KEYS - 1) / 3 - 1 do
+  local meta, stream, key = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
+  local a = 6 + 6 * i
+  local name, data, topic, new_epoch, fingerprint, publisher =
+    ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local first = nil
+  if fingerprint ~= '' then
+    first = first_publish(key)
+  end
+  if first and first.fingerprint ~= fingerprint then
+    results[#results + 1] = {'r', first.epoch, first.offset, first.time}
+    break
+  elseif first then
+    results[#results + 1] = {'d', first.epoch, first.offset, first.time}
+  else
+    local epoch = open_channel(meta, stream, new_epoch, idle, server)
+    local offset = redis.call('HINCRBY', meta, 'offset', 1)
+    redis.call('PEXPIRE', meta, idle)
+    if size > 0 then
+      -- MAXLEN ~ trims whole nodes of the stream, which is cheap; readers ignore what lies beyond `size` from the newest.
+      redis.call('XADD', stream, 'MAXLEN', '~', size, id_of(offset), 't', ARGV[1], 'd', data, 'p', publisher)
+      expire(stream, now - ttl)
+      -- A stream whose newest message is past the ttl holds nothing worth keeping.
+      redis.call('PEXPIRE', stream, ttl)
+    end
+    redis.call('ZADD', index, now, name)
+    local text = string.format('%d', offset)
+    if fingerprint ~= '' then
+      redis.call('SET', key, fingerprint .. '\n' .. string.format('%d', now + window) .. '\n' .. epoch .. '\n' .. text
+        .. '\n' .. ARGV[1], 'PX', window)
+    end
+    -- Data holds no line break (compact JSON escapes them), so the publisher, which may, can follow it.
+    redis.call('PUBLISH', topic, epoch .. '\n' .. text .. '\n' .. ARGV[1] .. '\n' .. data .. '\n' .. publisher)
+    results[#results + 1] = {'p', epoch, offset, ARGV[1]}
+  end
+end
+
 redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. string.format('%d', now - idle))
-redis.call('PUBLISH', ARGV[7], epoch .. '\n' .. string.format('%d', offset) .. '\n' .. ARGV[3] .. '\n' .. ARGV[2])
-return {epoch, offset}
+return results

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.duplex.broker.Broker;
 import io.duplex.broker.BrokerContract;
 import io.duplex.broker.Presence;
+import io.duplex.broker.Retention;
 import io.duplex.testing.MutableClock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -17,8 +18,8 @@ class MemoryBrokerTest extends BrokerContract {
     private final MutableClock clock = new MutableClock();
 
     @Override
-    protected Broker create(int historySize, Duration ttl) {
-        return new MemoryBroker(historySize, ttl, clock, scheduler);
+    protected Broker create(Retention retention) {
+        return new MemoryBroker(retention, clock, scheduler);
     }
 
     @Override
@@ -38,8 +39,8 @@ class MemoryBrokerTest extends BrokerContract {
 
     @Test
     void everyStartIsANewEpoch() {
-        Broker first = create(10, Duration.ofMinutes(1));
-        Broker second = create(10, Duration.ofMinutes(1));
+        Broker first = create(Retention.of(10, Duration.ofMinutes(1)));
+        Broker second = create(Retention.of(10, Duration.ofMinutes(1)));
         assertNotEquals(first.position(NEWS).epoch(), second.position(NEWS).epoch());
         first.close();
         second.close();

@@ -1,5 +1,6 @@
 package io.duplex.broker.redis;
 
+import io.duplex.broker.Publishing;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +10,8 @@ import io.duplex.broker.Broker;
 import io.duplex.broker.BrokerContract;
 import io.duplex.broker.HistoryQuery;
 import io.duplex.broker.Presence;
+import io.duplex.broker.PublishResult;
+import io.duplex.broker.Retention;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.StreamPosition;
@@ -26,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +54,8 @@ class RedisBrokerTest extends BrokerContract {
     }
 
     @Override
-    protected Broker create(int historySize, Duration ttl) {
-        return nodes.unmanagedBroker(historySize, ttl);
+    protected Broker create(Retention retention) {
+        return nodes.unmanagedBroker(retention);
     }
 
     @Override
@@ -67,12 +71,12 @@ class RedisBrokerTest extends BrokerContract {
     @Test
     void aLostHistoryStartsANewEpochAtOffsetOne() {
         RedisBroker broker = nodes.broker(100, Duration.ofMinutes(1));
-        LongStream.rangeClosed(1, 3).forEach(n -> broker.publish(NEWS, data(n)));
+        LongStream.rangeClosed(1, 3).forEach(n -> Publishing.publish(broker, NEWS, data(n)));
         String before = broker.position(NEWS).epoch();
 
         redis.flushAll();
 
-        ChannelMessage first = broker.publish(NEWS, data(4));
+        ChannelMessage first = Publishing.publish(broker, NEWS, data(4));
         assertNotEquals(before, first.epoch());
         assertEquals(1, first.offset());
         assertEquals(new StreamPosition(first.epoch(), 1), broker.position(NEWS));
@@ -82,20 +86,20 @@ class RedisBrokerTest extends BrokerContract {
     @Test
     void aReadAfterTheHistoryWasLostStartsTheEpochTheNextPublishContinues() {
         RedisBroker broker = nodes.broker(100, Duration.ofMinutes(1));
-        String before = broker.publish(NEWS, data(1)).epoch();
+        String before = Publishing.publish(broker, NEWS, data(1)).epoch();
 
         redis.flushAll();
 
         StreamPosition empty = broker.position(NEWS);
         assertNotEquals(before, empty.epoch());
         assertEquals(0, empty.offset());
-        assertEquals(new StreamPosition(empty.epoch(), 1), position(broker.publish(NEWS, data(2))));
+        assertEquals(new StreamPosition(empty.epoch(), 1), position(Publishing.publish(broker, NEWS, data(2))));
     }
 
     @Test
     void aRestartedRedisContinuesTheHistoryItKeptUnderANewEpoch() {
         RedisBroker broker = nodes.broker(100, Duration.ofMinutes(1));
-        LongStream.rangeClosed(1, 3).forEach(n -> broker.publish(NEWS, data(n)));
+        LongStream.rangeClosed(1, 3).forEach(n -> Publishing.publish(broker, NEWS, data(n)));
         String before = broker.position(NEWS).epoch();
 
         redis.restartKeepingData();
@@ -105,7 +109,7 @@ class RedisBrokerTest extends BrokerContract {
         StreamPosition after = broker.position(NEWS);
         assertNotEquals(before, after.epoch());
         assertEquals(3, after.offset());
-        ChannelMessage next = broker.publish(NEWS, data(4));
+        ChannelMessage next = Publishing.publish(broker, NEWS, data(4));
         assertEquals(new StreamPosition(after.epoch(), 4), position(next));
         assertEquals(List.of(1L, 2L, 3L, 4L), offsets(broker.history(NEWS, HistoryQuery.after(0, 10)).messages()));
     }
@@ -115,8 +119,8 @@ class RedisBrokerTest extends BrokerContract {
         RedisBroker a = nodes.broker(100, Duration.ofMinutes(1));
         RedisBroker b = nodes.broker(100, Duration.ofMinutes(1));
         StreamPosition readFirst = b.position(NEWS);
-        ChannelMessage one = a.publish(NEWS, data(1));
-        ChannelMessage two = b.publish(NEWS, data(2));
+        ChannelMessage one = Publishing.publish(a, NEWS, data(1));
+        ChannelMessage two = Publishing.publish(b, NEWS, data(2));
         assertEquals(new StreamPosition(readFirst.epoch(), 1), position(one), "a publish continues the epoch a read started");
         assertEquals(new StreamPosition(one.epoch(), 2), position(two));
         assertEquals(List.of("1", "2"), b.history(NEWS, HistoryQuery.after(0, 10)).messages().stream()
@@ -128,7 +132,7 @@ class RedisBrokerTest extends BrokerContract {
     void retentionByAgeKeepsExactlyTheFreshPartOfALongHistory() {
         RedisBroker broker = nodes.broker(1000, Duration.ofSeconds(100));
         for (long n = 1; n <= 300; n++) {
-            broker.publish(NEWS, data(n));
+            Publishing.publish(broker, NEWS, data(n));
             clock.advance(Duration.ofSeconds(1));
         }
         // Now is 300 s after the first publish: messages 1-199 are older than 100 s.
@@ -138,13 +142,13 @@ class RedisBrokerTest extends BrokerContract {
         assertEquals(List.of(250L, 251L), offsets(broker.history(NEWS, HistoryQuery.after(249, 2)).messages()));
         clock.advance(Duration.ofSeconds(100));
         assertEquals(List.of(), offsets(broker.history(NEWS, HistoryQuery.latest(5)).messages()));
-        assertEquals(301, broker.publish(NEWS, data(301)).offset());
+        assertEquals(301, Publishing.publish(broker, NEWS, data(301)).offset());
     }
 
     @Test
     void retentionByCountIsExactThoughRedisTrimsApproximately() {
         RedisBroker broker = nodes.broker(7, Duration.ofMinutes(1));
-        LongStream.rangeClosed(1, 500).forEach(n -> broker.publish(NEWS, data(n)));
+        LongStream.rangeClosed(1, 500).forEach(n -> Publishing.publish(broker, NEWS, data(n)));
         assertEquals(LongStream.rangeClosed(494, 500).boxed().toList(),
                 offsets(broker.history(NEWS, HistoryQuery.after(0, 100)).messages()));
         assertEquals(List.of(), offsets(broker.history(NEWS, HistoryQuery.after(0, 0)).messages()));
@@ -173,7 +177,7 @@ class RedisBrokerTest extends BrokerContract {
                 publishers.add(pool.submit(() -> {
                     for (int i = 0; i < perPublisher; i++) {
                         for (ChannelName channel : channels) {
-                            publisher.publish(channel, data(i));
+                            Publishing.publish(publisher, channel, data(i));
                         }
                     }
                 }));
@@ -203,15 +207,43 @@ class RedisBrokerTest extends BrokerContract {
         subscriber.start(received::add);
         subscriber.subscribe(NEWS);
         subscriber.position(NEWS);
-        ChannelMessage published = publisher.publish(NEWS, data(42));
+        ChannelMessage published = Publishing.publish(publisher, NEWS, data(42));
         await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
         assertEquals(List.of(published), received);
     }
 
     @Test
+    void twoNodesPublishingWithOneKeyAtOncePublishOnceAndBothAnswerTheSamePlace() throws Exception {
+        RedisBroker a = nodes.broker(100, Duration.ofMinutes(1));
+        RedisBroker b = nodes.broker(100, Duration.ofMinutes(1));
+        List<ChannelMessage> received = new CopyOnWriteArrayList<>();
+        a.start(received::add);
+        a.subscribe(NEWS);
+        a.position(NEWS);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 25; round++) {
+                String key = "retry-" + round;
+                Future<PublishResult> onA = pool.submit(() -> a.publish(keyed(NEWS, data(1), key)));
+                Future<PublishResult> onB = pool.submit(() -> b.publish(keyed(NEWS, data(1), key)));
+                PublishResult first = onA.get(10, TimeUnit.SECONDS);
+                PublishResult second = onB.get(10, TimeUnit.SECONDS);
+                assertEquals(List.of(PublishResult.Outcome.PUBLISHED, PublishResult.Outcome.DUPLICATE),
+                        Stream.of(first.outcome(), second.outcome()).sorted().toList(), key);
+                assertEquals(first.message().position(), second.message().position(), key);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Publishing.publish(b, NEWS, data(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 26);
+        assertEquals(LongStream.rangeClosed(1, 26).boxed().toList(), offsets(received), "each key delivered once");
+    }
+
+    @Test
     void aClosedNodeLeavesNoThreadBehind() {
         RedisBroker broker = nodes.unmanagedBroker(100, Duration.ofMinutes(1));
-        broker.publish(NEWS, data(1));
+        Publishing.publish(broker, NEWS, data(1));
         assertFalse(lettuceThreads().isEmpty(), "the test sees Lettuce's threads");
         broker.close();
         // An undeployed application must not leave threads running in its container.

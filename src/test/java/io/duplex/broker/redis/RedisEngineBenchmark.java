@@ -1,5 +1,6 @@
 package io.duplex.broker.redis;
 
+import io.duplex.broker.Publishing;
 import io.duplex.broker.HistoryQuery;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
@@ -47,7 +48,7 @@ public final class RedisEngineBenchmark {
 
             ChannelName warm = ChannelName.of("bench.warm");
             for (int i = 0; i < WARM_UP; i++) {
-                a.publish(warm, DATA);
+                Publishing.publish(a, warm, DATA);
             }
 
             long[] publish = new long[SAMPLES];
@@ -55,7 +56,7 @@ public final class RedisEngineBenchmark {
             long started = System.nanoTime();
             for (int i = 0; i < SAMPLES; i++) {
                 long t = System.nanoTime();
-                a.publish(one, DATA);
+                Publishing.publish(a, one, DATA);
                 publish[i] = System.nanoTime() - t;
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -67,7 +68,7 @@ public final class RedisEngineBenchmark {
 
             ChannelName longChannel = ChannelName.of("bench.long");
             for (int i = 0; i < LONG_STREAM; i++) {
-                b.publish(longChannel, DATA);
+                Publishing.publish(b, longChannel, DATA);
             }
             long[] reads = new long[2_000];
             for (int i = 0; i < reads.length; i++) {
@@ -97,7 +98,7 @@ public final class RedisEngineBenchmark {
                 ChannelName channel = ChannelName.of("bench.many." + t);
                 running.add(pool.submit(() -> {
                     for (int i = 0; i < each; i++) {
-                        broker.publish(channel, DATA);
+                        Publishing.publish(broker, channel, DATA);
                     }
                 }));
             }
@@ -131,7 +132,7 @@ public final class RedisEngineBenchmark {
             // The offset is known only once the publish returns; the listener may run first, so record before.
             long expected = i + 1;
             sentAt.put(expected, t);
-            ChannelMessage published = a.publish(channel, DATA);
+            ChannelMessage published = Publishing.publish(a, channel, DATA);
             if (published.offset() != expected) {
                 throw new IllegalStateException("offset " + published.offset() + ", expected " + expected);
             }

@@ -1,5 +1,6 @@
 package io.duplex.broker.redis;
 
+import io.duplex.broker.Retention;
 import io.duplex.config.RedisUri;
 import io.duplex.testing.RedisServer;
 import java.time.Clock;
@@ -31,14 +32,24 @@ final class RedisNodes implements AutoCloseable {
 
     /** A broker that {@link #close} closes. */
     RedisBroker broker(int historySize, Duration ttl) {
-        RedisBroker broker = unmanagedBroker(historySize, ttl);
+        return broker(Retention.of(historySize, ttl));
+    }
+
+    /** A broker that {@link #close} closes. */
+    RedisBroker broker(Retention retention) {
+        RedisBroker broker = unmanagedBroker(retention);
         closers.push(broker::close);
         return broker;
     }
 
     /** A broker the caller closes. */
     RedisBroker unmanagedBroker(int historySize, Duration ttl) {
-        return new RedisBroker(connections(), historySize, ttl, clock);
+        return unmanagedBroker(Retention.of(historySize, ttl));
+    }
+
+    /** A broker the caller closes. */
+    RedisBroker unmanagedBroker(Retention retention) {
+        return new RedisBroker(connections(), retention, clock);
     }
 
     /** A presence store that {@link #close} closes, unless the test closed it already. */

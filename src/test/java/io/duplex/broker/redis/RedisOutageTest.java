@@ -1,5 +1,6 @@
 package io.duplex.broker.redis;
 
+import io.duplex.broker.Publishing;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,12 +53,12 @@ class RedisOutageTest {
     @Test
     void whileRedisIsDownPublishFailsFastWithEngineUnavailableAndNothingIsStoredOrReplayed() {
         RedisBroker broker = nodes.broker(100, Duration.ofMinutes(1));
-        broker.publish(NEWS, data(1));
+        Publishing.publish(broker, NEWS, data(1));
 
         redis.stop();
         await().atMost(FAILS_WITHIN).until(() -> !broker.healthy());
         DuplexException refused = assertTimeoutPreemptively(FAILS_WITHIN,
-                () -> assertThrows(DuplexException.class, () -> broker.publish(NEWS, data(2))));
+                () -> assertThrows(DuplexException.class, () -> Publishing.publish(broker, NEWS, data(2))));
         assertEquals(ErrorCode.ENGINE_UNAVAILABLE, refused.code());
         assertTrue(refused.getMessage().contains("nothing was published"), refused::getMessage);
         assertFalse(refused.getMessage().contains("127.0.0.1"), "a client is not told where Redis is: " + refused.getMessage());
@@ -67,7 +68,7 @@ class RedisOutageTest {
         // The restarted Redis kept nothing (no persistence); had the refused publish been queued and replayed, it
         // would be message 1 of the new history.
         assertEquals(List.of(), broker.history(NEWS, HistoryQuery.after(0, 10)).messages());
-        assertEquals(1, broker.publish(NEWS, data(3)).offset());
+        assertEquals(1, Publishing.publish(broker, NEWS, data(3)).offset());
     }
 
     @Test
@@ -109,7 +110,7 @@ class RedisOutageTest {
         });
         subscriber.subscribe(NEWS);
         subscriber.position(NEWS);
-        publisher.publish(NEWS, data(1));
+        Publishing.publish(publisher, NEWS, data(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         assertTrue(resubscribed.isEmpty(), "a first subscription is not a re-subscription");
 
@@ -119,7 +120,7 @@ class RedisOutageTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> resubscribed.contains(NEWS));
         await().atMost(Duration.ofSeconds(10)).until(publisher::healthy);
-        ChannelMessage after = publisher.publish(NEWS, data(2));
+        ChannelMessage after = Publishing.publish(publisher, NEWS, data(2));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         assertEquals(after, received.get(1));
     }
@@ -150,7 +151,7 @@ class RedisOutageTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> resubscribed.contains(NEWS));
         assertEquals(Set.of(NEWS), resubscribed, "only what the node still wants");
-        ChannelMessage after = publisher.publish(NEWS, data(1));
+        ChannelMessage after = Publishing.publish(publisher, NEWS, data(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         assertEquals(after, received.get(0));
         assertTrue(publisher.healthy());
@@ -161,7 +162,7 @@ class RedisOutageTest {
         redis.stop();
         RedisBroker broker = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> nodes.broker(100, Duration.ofMinutes(1)));
         assertFalse(broker.healthy());
-        assertEquals(ErrorCode.ENGINE_UNAVAILABLE, assertThrows(DuplexException.class, () -> broker.publish(NEWS, data(1))).code());
+        assertEquals(ErrorCode.ENGINE_UNAVAILABLE, assertThrows(DuplexException.class, () -> Publishing.publish(broker, NEWS, data(1))).code());
 
         redis.startAgain();
         await().atMost(Duration.ofSeconds(10)).until(broker::healthy);
@@ -169,7 +170,7 @@ class RedisOutageTest {
         broker.start(received::add);
         broker.subscribe(NEWS);
         broker.position(NEWS);
-        broker.publish(NEWS, data(1));
+        Publishing.publish(broker, NEWS, data(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
     }
 

@@ -1,5 +1,7 @@
 package io.duplex.broker.redis;
 
+import io.duplex.broker.Retention;
+import io.duplex.broker.Publishing;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -40,7 +42,7 @@ class RedisSentinelTest {
                 RedisServer replica = RedisServer.replicaOf(master);
                 RedisServer sentinel = RedisServer.sentinel("duplex", master)) {
             RedisUri uri = new RedisUri("redis-sentinel://127.0.0.1:" + sentinel.port() + "#duplex");
-            RedisBroker broker = new RedisBroker(RedisConnections.open(uri, scheduler), 100, Duration.ofMinutes(10),
+            RedisBroker broker = new RedisBroker(RedisConnections.open(uri, scheduler), Retention.of(100, Duration.ofMinutes(10)),
                     Clock.systemUTC());
             try {
                 List<ChannelMessage> live = new CopyOnWriteArrayList<>();
@@ -60,14 +62,14 @@ class RedisSentinelTest {
                 broker.position(NEWS);
                 String before = null;
                 for (long n = 1; n <= 3; n++) {
-                    before = broker.publish(NEWS, data(n)).epoch();
+                    before = Publishing.publish(broker, NEWS, data(n)).epoch();
                 }
                 master.awaitReplicas(1);
 
                 master.stop();
                 // Refused while no master is known; the first publish that succeeds went to the promoted replica.
                 ChannelMessage after = await().atMost(FAILOVER).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                        .until(() -> broker.publish(NEWS, data(4)), m -> true);
+                        .until(() -> Publishing.publish(broker, NEWS, data(4)), m -> true);
 
                 assertNotEquals(before, after.epoch(), "another Redis process holds the history now: a new epoch");
                 History history = broker.history(NEWS, HistoryQuery.after(0, 100));
@@ -78,7 +80,7 @@ class RedisSentinelTest {
                 assertTrue(after.offset() >= 4);
                 // The pub/sub connection followed the failover too: it re-subscribed and delivers live again.
                 await().atMost(FAILOVER).until(() -> resubscribed.get() > 0);
-                ChannelMessage next = broker.publish(NEWS, data(5));
+                ChannelMessage next = Publishing.publish(broker, NEWS, data(5));
                 await().atMost(FAILOVER).until(() -> live.stream().anyMatch(m -> m.offset() == next.offset()));
             } finally {
                 broker.close();
