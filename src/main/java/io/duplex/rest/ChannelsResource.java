@@ -23,8 +23,6 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
-import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -45,14 +43,9 @@ import java.io.InputStream;
 import java.util.List;
 
 /** Channels over REST: publish, read history, see a channel's state and who is subscribed. */
-@ApiResponse(responseCode = "401", description = "unauthorized: no credentials, or an API key or token that is not valid",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-@ApiResponse(responseCode = "403", description = "permission_denied: the credentials do not allow this call",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "An API key (api.key), "
-        + "or a token (JWT) whose claims allow the call: admin for sessions and the channel list, subscribe for reads, publish "
-        + "for publishing. Health and the OpenAPI document need none.")
-@SecurityRequirement(name = "bearer")
+@ApiResponse(responseCode = "401", ref = OpenApiSpec.UNAUTHORIZED)
+@ApiResponse(responseCode = "403", ref = OpenApiSpec.FORBIDDEN)
+@SecurityRequirement(name = OpenApiSpec.BEARER)
 @ApplicationScoped
 @Path("/channels")
 @Produces(MediaType.APPLICATION_JSON)
@@ -81,7 +74,11 @@ public class ChannelsResource {
     }
 
     @GET
-    @Operation(summary = "List channels", description = "Channels with a history or with subscribers on this node, by name.")
+    @Operation(operationId = "listChannels", summary = "List channels",
+            description = "Channels with a history or with subscribers on this node, by name.")
+    @ApiResponse(responseCode = "200", description = "The channels",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.ChannelList.class)))
+    @ApiResponse(responseCode = "503", ref = OpenApiSpec.ENGINE_UNAVAILABLE)
     public Dto.ChannelList list(@Context SecurityContext security) {
         access.listChannels(security);
         List<Dto.ChannelSummary> channels = node.channels().stream()
@@ -92,12 +89,14 @@ public class ChannelsResource {
 
     @GET
     @Path("/{channel}")
-    @Operation(summary = "Channel state", description = "The channel's epoch, latest offset and subscribers on this node. "
-            + "A channel nothing was published to has offset 0.")
-    @ApiResponse(responseCode = "200", description = "The channel's state")
-    @ApiResponse(responseCode = "400", description = "invalid_channel", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.ChannelInfo channel(@PathParam("channel") String channel, @Context SecurityContext security) {
+    @Operation(operationId = "getChannel", summary = "Channel state", description = "The channel's epoch, latest offset and "
+            + "subscribers on this node. A channel nothing was published to has offset 0.")
+    @ApiResponse(responseCode = "200", description = "The channel's state",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.ChannelInfo.class)))
+    @ApiResponse(responseCode = "400", ref = OpenApiSpec.BAD_REQUEST)
+    @ApiResponse(responseCode = "503", ref = OpenApiSpec.ENGINE_UNAVAILABLE)
+    public Dto.ChannelInfo channel(@Parameter(ref = OpenApiSpec.CHANNEL) @PathParam("channel") String channel,
+            @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
         access.read(security, name);
         StreamPosition position = node.position(name);
@@ -107,20 +106,27 @@ public class ChannelsResource {
     @POST
     @Path("/{channel}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Publish a message", description = "Appends the message to the channel's history and delivers it to "
-            + "every subscriber on every node. A 201 means it is in history.")
-    @ApiResponse(responseCode = "201", description = "Published", headers = @Header(name = "Location",
-            description = "The message's URL"), content = @Content(schema = @Schema(implementation = Dto.Published.class)))
-    @ApiResponse(responseCode = "400", description = "bad_request, invalid_channel", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "413", description = "too_large", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "415", description = "the body is not application/json in UTF-8", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "503", description = "engine_unavailable: nothing was published", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
-    public Response publish(@PathParam("channel") String channel, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+    @Operation(operationId = "publishMessage", summary = "Publish a message", description = "Appends the message to the "
+            + "channel's history and delivers it to every subscriber on every node. A 201 means it is in history. With an "
+            + "`Idempotency-Key`, a retry within `publish.idempotency.window` is answered as the first publish was "
+            + "(same offset, `Idempotent-Replayed: true`) and is not delivered again.")
+    @ApiResponse(responseCode = "201", description = "Published (or, for a replayed idempotency key, published before)",
+            headers = {
+                @Header(name = "Location", description = "The message's URL", required = true,
+                        schema = @Schema(type = "string", format = "uri")),
+                @Header(name = IDEMPOTENT_REPLAYED, description = "Sent with an Idempotency-Key: true when this publish "
+                        + "repeats an earlier one (nothing was published now), false when it was published now",
+                        schema = @Schema(type = "boolean"))},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.Published.class)))
+    @ApiResponse(responseCode = "400", ref = OpenApiSpec.BAD_REQUEST)
+    @ApiResponse(responseCode = "413", ref = OpenApiSpec.TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = OpenApiSpec.UNSUPPORTED_MEDIA_TYPE)
+    @ApiResponse(responseCode = "422", ref = OpenApiSpec.KEY_REUSED)
+    @ApiResponse(responseCode = "503", ref = OpenApiSpec.ENGINE_UNAVAILABLE)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Dto.DataBody.class)))
+    public Response publish(@Parameter(ref = OpenApiSpec.CHANNEL) @PathParam("channel") String channel,
+            @Parameter(ref = OpenApiSpec.IDEMPOTENCY_KEY_PARAMETER) @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers, @Context UriInfo uri,
             @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
@@ -141,16 +147,19 @@ public class ChannelsResource {
 
     @GET
     @Path("/{channel}/messages")
-    @Operation(summary = "Read history", description = "Messages with an offset greater than `since`, oldest first, at most "
-            + "`limit`. Without `since`: the newest `limit` messages, oldest first. `offset` in the answer is the channel's "
-            + "latest; a first message above since+1 means older ones are past retention.")
-    @ApiResponse(responseCode = "200", description = "The messages asked for")
-    @ApiResponse(responseCode = "400", description = "invalid_channel, or bad_request for since or limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.HistoryPage history(@PathParam("channel") String channel,
+    @Operation(operationId = "getHistory", summary = "Read history", description = "Messages with an offset greater than "
+            + "`since`, oldest first, at most `limit`. Without `since`: the newest `limit` messages, oldest first. `offset` in "
+            + "the answer is the channel's latest; a first message above since+1 means older ones are past retention.")
+    @ApiResponse(responseCode = "200", description = "The messages asked for",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.HistoryPage.class)))
+    @ApiResponse(responseCode = "400", ref = OpenApiSpec.BAD_REQUEST)
+    @ApiResponse(responseCode = "503", ref = OpenApiSpec.ENGINE_UNAVAILABLE)
+    public Dto.HistoryPage history(@Parameter(ref = OpenApiSpec.CHANNEL) @PathParam("channel") String channel,
             @Parameter(description = "Offset the caller has; only newer messages are returned.",
-                    schema = @Schema(type = "integer", minimum = "0")) @QueryParam("since") String since,
-            @Parameter(description = "Most messages to return (default 100).", schema = @Schema(type = "integer", minimum = "1"))
-            @QueryParam("limit") String limit, @Context SecurityContext security) {
+                    schema = @Schema(type = "integer", format = "int64", minimum = "0")) @QueryParam("since") String since,
+            @Parameter(description = "Most messages to return (default 100, at most history.page.max).",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1")) @QueryParam("limit") String limit,
+            @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
         access.read(security, name);
         Long after = Params.optionalOffset("since", since);
@@ -162,12 +171,16 @@ public class ChannelsResource {
 
     @GET
     @Path("/{channel}/messages/{offset}")
-    @Operation(summary = "Read one message", description = "The message at this offset, while it is in history.")
-    @ApiResponse(responseCode = "200", description = "The message")
-    @ApiResponse(responseCode = "400", description = "invalid_channel, or an offset that is not a whole number ≥ 1", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "404", description = "not_found: never published, or past retention", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.Message message(@PathParam("channel") String channel, @PathParam("offset") String offset,
+    @Operation(operationId = "getMessage", summary = "Read one message", description = "The message at this offset, while it "
+            + "is in history. This is the Location of a publish.")
+    @ApiResponse(responseCode = "200", description = "The message",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.Message.class)))
+    @ApiResponse(responseCode = "400", ref = OpenApiSpec.BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = OpenApiSpec.NOT_FOUND)
+    @ApiResponse(responseCode = "503", ref = OpenApiSpec.ENGINE_UNAVAILABLE)
+    public Dto.Message message(@Parameter(ref = OpenApiSpec.CHANNEL) @PathParam("channel") String channel,
+            @Parameter(description = "The message's offset.", required = true,
+                    schema = @Schema(type = "integer", format = "int64", minimum = "1")) @PathParam("offset") String offset,
             @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
         access.read(security, name);
@@ -183,10 +196,14 @@ public class ChannelsResource {
 
     @GET
     @Path("/{channel}/presence")
-    @Operation(summary = "Presence", description = "Sessions subscribed to the channel, with their users.")
-    @ApiResponse(responseCode = "200", description = "The channel's subscribers")
-    @ApiResponse(responseCode = "400", description = "invalid_channel", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.PresenceList presence(@PathParam("channel") String channel, @Context SecurityContext security) {
+    @Operation(operationId = "getPresence", summary = "Presence", description = "Sessions subscribed to the channel, on every "
+            + "node, with their users, ordered by session id.")
+    @ApiResponse(responseCode = "200", description = "The channel's subscribers",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.PresenceList.class)))
+    @ApiResponse(responseCode = "400", ref = OpenApiSpec.BAD_REQUEST)
+    @ApiResponse(responseCode = "503", ref = OpenApiSpec.ENGINE_UNAVAILABLE)
+    public Dto.PresenceList presence(@Parameter(ref = OpenApiSpec.CHANNEL) @PathParam("channel") String channel,
+            @Context SecurityContext security) {
         ChannelName name = Params.channel(channel);
         access.read(security, name);
         List<Dto.Member> members = node.presence(name).stream().map(e -> new Dto.Member(e.session(), e.user())).toList();

@@ -1,5 +1,6 @@
 package io.duplex.rest;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -73,8 +74,40 @@ public final class Dto {
             String mode, int sessions, int channels) {
     }
 
-    @Schema(description = "An error, as RFC 9457 problem details; `code` is one of protocol v1's stable error codes.")
+    @Schema(description = "One message of a batch publish.")
+    @JsonbPropertyOrder({"channel", "data", "idempotencyKey"})
+    public record BatchMessage(@Schema(description = "The channel to publish to.") String channel,
+            @Schema(description = "The message; any JSON value but null.", implementation = Object.class) JsonValue data,
+            @Schema(description = "Optional: the publisher's key for this message (as Idempotency-Key for one publish), 1-255 "
+                    + "printable ASCII characters.", minLength = 1, maxLength = 255) String idempotencyKey) {
+    }
+
+    @Schema(description = "Messages to publish in one request, in order, to one or several channels.")
+    @JsonbPropertyOrder({"messages"})
+    public record BatchRequest(@ArraySchema(minItems = 1) List<BatchMessage> messages) {
+    }
+
+    @Schema(description = "What became of one message of a batch. `published`: stored and delivered now; `duplicate`: "
+            + "published before with the same idempotency key (epoch and offset are that publish's); `failed`: refused "
+            + "(`code`, `detail`), and nothing after it was published; `skipped`: not attempted because an earlier message failed.")
+    @JsonbPropertyOrder({"channel", "status", "epoch", "offset", "code", "detail"})
+    public record BatchItemResult(String channel,
+            @Schema(allowableValues = {"published", "duplicate", "failed", "skipped"}) String status,
+            @Schema(nullable = true, description = "For published and duplicate.") String epoch,
+            @Schema(nullable = true, description = "For published and duplicate.") Long offset,
+            @Schema(nullable = true, description = "For failed: the error code.") String code,
+            @Schema(nullable = true, description = "For failed: what was wrong.") String detail) {
+    }
+
+    @Schema(description = "One result per message of the batch, in the order of the request.")
+    @JsonbPropertyOrder({"results"})
+    public record BatchResult(List<BatchItemResult> results) {
+    }
+
+    @Schema(description = "An error, as RFC 9457 problem details; `code` is one of protocol v1's stable error codes (new "
+            + "codes may be added: treat an unknown one like its HTTP status).")
     @JsonbPropertyOrder({"type", "title", "status", "detail", "code", "instance"})
-    public record Problem(String type, String title, int status, String detail, String code, String instance) {
+    public record Problem(String type, String title, int status, String detail, String code,
+            @Schema(nullable = true) String instance) {
     }
 }

@@ -2,6 +2,8 @@ package io.duplex.rest;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,12 +13,16 @@ import java.util.Set;
  */
 @ApplicationPath("/api")
 public class DuplexApi extends Application {
-    static final Set<Class<?>> RESOURCES = Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class);
+    /** The resources the OpenAPI document describes, in the order it lists them. */
+    static final List<Class<?>> RESOURCES = List.of(ChannelsResource.class, MessagesResource.class, SessionsResource.class,
+            HealthResource.class);
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(ChannelsResource.class, SessionsResource.class, HealthResource.class, OpenApiDocument.class, Authentication.class,
-                ProblemMappers.Duplex.class, ProblemMappers.Web.class, ProblemMappers.Unexpected.class, JsonConfig.class);
+        Set<Class<?>> classes = new HashSet<>(RESOURCES);
+        classes.addAll(Set.of(OpenApiDocument.class, Authentication.class, ContentNegotiation.class, ProblemMappers.Duplex.class,
+                ProblemMappers.Web.class, ProblemMappers.Unexpected.class, JsonConfig.class));
+        return classes;
     }
 
     @Override

@@ -22,7 +22,7 @@ import jakarta.ws.rs.core.Response;
 @ApplicationScoped
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "health")
+@Tag(name = "health", description = "Readiness of this node")
 public class HealthResource {
     private final Node node;
     private final Hub hub;
@@ -46,9 +46,12 @@ public class HealthResource {
     }
 
     @GET
-    @Operation(summary = "Health", description = "200 while the node can serve; 503 while the engine is unreachable or the node is stopping.")
-    @ApiResponse(responseCode = "200", description = "up", content = @Content(schema = @Schema(implementation = Dto.Health.class)))
-    @ApiResponse(responseCode = "503", description = "down", content = @Content(schema = @Schema(implementation = Dto.Health.class)))
+    @Operation(operationId = "getHealth", summary = "Health",
+            description = "200 while the node can serve; 503 while the engine is unreachable or the node is stopping. Needs no credentials.")
+    @ApiResponse(responseCode = "200", description = "up", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Dto.Health.class)))
+    @ApiResponse(responseCode = "503", description = "down", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Dto.Health.class)))
     public Response health() {
         boolean up = node.healthy();
         // Counting the engine's channels needs the engine: while it is unreachable, the channels of this node.

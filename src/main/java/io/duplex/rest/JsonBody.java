@@ -26,15 +26,7 @@ final class JsonBody {
     }
 
     static Payload data(InputStream body, MediaType type, String contentLength, int maxBytes) {
-        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
-            throw new NotSupportedException("JSON must be sent in UTF-8, not " + charset);
-        }
-        if (contentLength != null && contentLength.length() < 19 && contentLength.chars().allMatch(Character::isDigit)
-                && Long.parseLong(contentLength) > maxBytes) {
-            throw tooLarge(maxBytes);
-        }
-        JsonObject object = JsonInput.readObject(utf8(read(body, maxBytes)), "request body");
+        JsonObject object = object(body, type, contentLength, maxBytes, "frame.max.bytes");
         JsonValue data = object.get("data");
         if (data == null || data == JsonValue.NULL) {
             throw new DuplexException(ErrorCode.BAD_REQUEST, "'data' is required (any JSON value but null)");
@@ -42,11 +34,24 @@ final class JsonBody {
         return Payload.of(data);
     }
 
-    private static byte[] read(InputStream body, int maxBytes) {
+    /** The body as one JSON object, read bounded by {@code maxBytes} (the setting {@code limitName}). */
+    static JsonObject object(InputStream body, MediaType type, String contentLength, int maxBytes, String limitName) {
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+            throw new NotSupportedException("JSON must be sent in UTF-8, not " + charset);
+        }
+        if (contentLength != null && contentLength.length() < 19 && contentLength.chars().allMatch(Character::isDigit)
+                && Long.parseLong(contentLength) > maxBytes) {
+            throw tooLarge(maxBytes, limitName);
+        }
+        return JsonInput.readObject(utf8(read(body, maxBytes, limitName)), "request body");
+    }
+
+    private static byte[] read(InputStream body, int maxBytes, String limitName) {
         try {
             byte[] bytes = body.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw tooLarge(maxBytes);
+                throw tooLarge(maxBytes, limitName);
             }
             return bytes;
         } catch (IOException e) {
@@ -66,7 +71,7 @@ final class JsonBody {
         }
     }
 
-    private static DuplexException tooLarge(int maxBytes) {
-        return new DuplexException(ErrorCode.TOO_LARGE, "the request body is larger than " + Sizes.format(maxBytes) + " (frame.max.bytes)");
+    private static DuplexException tooLarge(int maxBytes, String limitName) {
+        return new DuplexException(ErrorCode.TOO_LARGE, "the request body is larger than " + Sizes.format(maxBytes) + " (" + limitName + ")");
     }
 }

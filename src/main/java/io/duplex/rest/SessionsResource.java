@@ -34,11 +34,9 @@ import java.io.InputStream;
 import java.util.Comparator;
 
 /** Live WebSocket sessions over REST: list them, look one up, push to one, disconnect one. */
-@ApiResponse(responseCode = "401", description = "unauthorized: no credentials, or an API key or token that is not valid",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-@ApiResponse(responseCode = "403", description = "permission_denied: the credentials do not allow this call",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-@SecurityRequirement(name = "bearer")
+@ApiResponse(responseCode = "401", ref = OpenApiSpec.UNAUTHORIZED)
+@ApiResponse(responseCode = "403", ref = OpenApiSpec.FORBIDDEN)
+@SecurityRequirement(name = OpenApiSpec.BEARER)
 @ApplicationScoped
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,7 +61,10 @@ public class SessionsResource {
     }
 
     @GET
-    @Operation(summary = "List sessions", description = "The WebSocket sessions open on this node, oldest first.")
+    @Operation(operationId = "listSessions", summary = "List sessions",
+            description = "The WebSocket sessions open on this node that have completed `connect`, oldest first.")
+    @ApiResponse(responseCode = "200", description = "The sessions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.SessionList.class)))
     public Dto.SessionList list(@Context SecurityContext security) {
         access.admin(security);
         return new Dto.SessionList(hub.sessions().stream()
@@ -74,22 +75,23 @@ public class SessionsResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One session")
-    @ApiResponse(responseCode = "200", description = "The session")
-    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = Dto.Problem.class)))
-    public Dto.SessionInfo get(@PathParam("id") String id, @Context SecurityContext security) {
+    @Operation(operationId = "getSession", summary = "One session", description = "A session open on this node.")
+    @ApiResponse(responseCode = "200", description = "The session",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Dto.SessionInfo.class)))
+    @ApiResponse(responseCode = "404", ref = OpenApiSpec.NOT_FOUND)
+    public Dto.SessionInfo get(@Parameter(ref = OpenApiSpec.SESSION) @PathParam("id") String id, @Context SecurityContext security) {
         access.admin(security);
         return info(find(id));
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Disconnect a session", description = "Closes the session's connection with code 4001.")
+    @Produces(MediaType.WILDCARD) // no body on success: whatever the client accepts, errors are problem documents
+    @Operation(operationId = "disconnectSession", summary = "Disconnect a session",
+            description = "Closes the session's connection with code 4001; it leaves every channel at once.")
     @ApiResponse(responseCode = "204", description = "Disconnected")
-    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = Dto.Problem.class)))
-    public Response disconnect(@PathParam("id") String id, @Context SecurityContext security) {
+    @ApiResponse(responseCode = "404", ref = OpenApiSpec.NOT_FOUND)
+    public Response disconnect(@Parameter(ref = OpenApiSpec.SESSION) @PathParam("id") String id, @Context SecurityContext security) {
         access.admin(security);
         node.disconnect(find(id), DisconnectReason.DISCONNECTED);
         return Response.noContent().build();
@@ -98,16 +100,18 @@ public class SessionsResource {
     @POST
     @Path("/{id}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send to one session", description = "Pushes the data to the session as a `direct` frame.")
+    @Produces(MediaType.WILDCARD) // no body on success: whatever the client accepts, errors are problem documents
+    @Operation(operationId = "sendToSession", summary = "Send to one session",
+            description = "Pushes the data to the session as a `direct` frame.")
     @ApiResponse(responseCode = "202", description = "Queued for the session")
-    @ApiResponse(responseCode = "400", description = "bad_request: the body is not {\"data\": …}", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "413", description = "too_large", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "415", description = "the body is not application/json in UTF-8", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Dto.Problem.class)))
-    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = Dto.Problem.class)))
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Dto.DataBody.class)))
-    public Response send(@PathParam("id") String id, @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers,
-            @Context SecurityContext security) {
+    @ApiResponse(responseCode = "400", ref = OpenApiSpec.BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = OpenApiSpec.NOT_FOUND)
+    @ApiResponse(responseCode = "413", ref = OpenApiSpec.TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = OpenApiSpec.UNSUPPORTED_MEDIA_TYPE)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Dto.DataBody.class)))
+    public Response send(@Parameter(ref = OpenApiSpec.SESSION) @PathParam("id") String id,
+            @Parameter(hidden = true) InputStream body, @Context HttpHeaders headers, @Context SecurityContext security) {
         access.admin(security);
         ClientSession session = find(id);
         Payload data = JsonBody.data(body, headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
