@@ -24,8 +24,18 @@ public final class NodeSuite {
      * report unless it passes within {@code limit}.
      */
     public static void run(Path dir, String file, Map<String, String> environment, Duration limit) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=spec", file)
-                .directory(dir.toFile()).redirectErrorStream(true);
+        run(new ProcessBuilder("node", "--test", "--test-reporter=spec", file).directory(dir.toFile()), file, environment, limit);
+    }
+
+    /** Runs {@code node program} (a plain program, not a test suite) and fails with its output unless it exits 0 within {@code limit}. */
+    public static void runProgram(Path program, Map<String, String> environment, Duration limit) throws IOException, InterruptedException {
+        run(new ProcessBuilder("node", program.getFileName().toString()).directory(program.toAbsolutePath().getParent().toFile()),
+                program.toString(), environment, limit);
+    }
+
+    private static void run(ProcessBuilder builder, String file, Map<String, String> environment, Duration limit)
+            throws IOException, InterruptedException {
+        builder.redirectErrorStream(true);
         builder.environment().putAll(environment);
         Path log = Files.createTempFile("node-suite", ".log");
         try {
