@@ -1,15 +1,27 @@
 package io.duplex.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.error.ErrorCode;
+import io.duplex.testing.Frames;
 import io.duplex.testing.Rest;
 import io.duplex.testing.TestServer;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The OpenAPI document describes every REST endpoint of the contract. */
+/** The OpenAPI document describes every REST endpoint of the contract, in a form that generates working clients. */
 class OpenApiIT {
 
     @Test
@@ -23,6 +35,8 @@ class OpenApiIT {
                     "/api/channels/{channel}", Set.of("get"),
                     "/api/channels/{channel}/messages", Set.of("get", "post"),
                     "/api/channels/{channel}/presence", Set.of("get"),
+                    "/api/channels/{channel}/messages/{offset}", Set.of("get"),
+                    "/api/messages", Set.of("post"),
                     "/api/sessions", Set.of("get"),
                     "/api/sessions/{id}", Set.of("get", "delete"),
                     "/api/sessions/{id}/messages", Set.of("post"),
@@ -40,6 +54,62 @@ class OpenApiIT {
             JsonObject publish = paths.getJsonObject("/api/channels/{channel}/messages").getJsonObject("post").getJsonObject("responses");
             assertTrue(publish.containsKey("401") && publish.containsKey("403"), "401 and 403 are documented: " + publish.keySet());
             assertTrue(paths.getJsonObject("/api/health").getJsonObject("get").get("security") == null, "health needs no credentials");
+        }
+    }
+
+    /** The build generated the clients from target/openapi/openapi.json; the WAR must serve exactly that document. */
+    @Test
+    void theLiveDocumentIsTheOneTheClientsWereGeneratedFrom() throws Exception {
+        Path built = Path.of(System.getProperty("duplex.openapi", "target/openapi/openapi.json"));
+        try (TestServer server = TestServer.start(); Rest rest = new Rest(server.api())) {
+            assertEquals(Frames.parse(Files.readString(built)), rest.getJson("openapi.json"), "served vs " + built);
+            try (Response yaml = rest.get("openapi.yaml")) {
+                assertEquals(200, yaml.getStatus());
+                assertTrue(yaml.readEntity(String.class).contains("operationId: publishMessage"));
+            }
+        }
+    }
+
+    @Test
+    void everyOperationHasAStableIdOneTagAndTypedAnswers() {
+        try (TestServer server = TestServer.start(); Rest rest = new Rest(server.api())) {
+            JsonObject document = rest.getJson("openapi.json");
+            assertEquals("..", document.getJsonArray("servers").getJsonObject(0).getString("url"),
+                    "relative to the document: works under any context path and behind a proxy");
+            List<String> ids = new ArrayList<>();
+            JsonObject paths = document.getJsonObject("paths");
+            for (String path : paths.keySet()) {
+                for (Map.Entry<String, JsonValue> method : paths.getJsonObject(path).entrySet()) {
+                    JsonObject operation = method.getValue().asJsonObject();
+                    String where = method.getKey() + " " + path;
+                    ids.add(operation.getString("operationId"));
+                    assertEquals(1, operation.getJsonArray("tags").size(), where);
+                    for (Map.Entry<String, JsonValue> response : operation.getJsonObject("responses").entrySet()) {
+                        JsonObject answer = response.getValue().asJsonObject();
+                        String code = response.getKey();
+                        if (code.startsWith("2") && !code.equals("202") && !code.equals("204")) {
+                            assertTrue(answer.getJsonObject("content").getJsonObject("application/json").containsKey("schema"),
+                                    where + " " + code + " has a schema");
+                        } else if (code.startsWith("4") || code.startsWith("5")) {
+                            assertTrue(answer.containsKey("$ref") || path.equals("/api/health"), where + " " + code + " is a problem");
+                        }
+                    }
+                }
+            }
+            assertEquals(Set.of("listChannels", "getChannel", "publishMessage", "getHistory", "getMessage", "getPresence",
+                    "publishBatch", "listSessions", "getSession", "disconnectSession", "sendToSession", "getHealth"), Set.copyOf(ids));
+            assertEquals(ids.size(), Set.copyOf(ids).size(), "operationIds are unique");
+
+            JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
+            assertEquals("int64", schemas.getJsonObject("Published").getJsonObject("properties").getJsonObject("offset").getString("format"));
+            assertFalse(schemas.getJsonObject("DataBody").getJsonObject("properties").getJsonObject("data").containsKey("type"),
+                    "data is any JSON value");
+            List<String> codes = schemas.getJsonObject("Problem").getJsonObject("properties").getJsonObject("code")
+                    .getJsonArray("enum").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+            assertEquals(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList(), codes);
+            JsonObject publish = paths.getJsonObject("/api/channels/{channel}/messages").getJsonObject("post");
+            assertTrue(publish.getJsonObject("responses").getJsonObject("201").getJsonObject("headers").getJsonObject("Location")
+                    .containsKey("schema"), "the Location header has a schema");
         }
     }
 }

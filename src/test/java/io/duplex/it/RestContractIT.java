@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Every REST endpoint of contract v1, its answers and its problem documents, through the JAX-RS client. */
 class RestContractIT {
     @RegisterExtension
-    static final RunningNode node = new RunningNode("message.max.bytes", "1KiB", "frame.max.bytes", "4KiB", "history.page.max", "50");
+    static final RunningNode node = new RunningNode("message.max.bytes", "1KiB", "frame.max.bytes", "4KiB", "history.page.max", "50",
+            "batch.max.messages", "3", "batch.max.bytes", "2KiB");
 
     @Test
     void publishAnswers201WithPositionAndLocation() {
@@ -186,6 +187,106 @@ class RestContractIT {
             assertEquals("application/problem+json", raw.contentType(), path);
             assertTrue(raw.body().contains("\"code\":\"bad_request\""), raw.body());
         }
+    }
+
+    // ---- content negotiation: JSON on success, a problem on error, whatever JSON type the client accepts ----
+
+    @Test
+    void aClientAcceptingOnlyProblemJsonGetsJsonOnSuccessAndAProblemOnError() {
+        node.rest().publish("rest.accept", "1");
+        try (Response ok = node.rest().target("channels/rest.accept").request("application/problem+json").get()) {
+            assertEquals(200, ok.getStatus());
+            assertEquals(MediaType.APPLICATION_JSON_TYPE, ok.getMediaType());
+            assertEquals(1, Rest.body(ok).getJsonNumber("offset").longValue());
+        }
+        try (Response error = node.rest().target("channels/rest accept").request(MediaType.APPLICATION_JSON).get()) {
+            assertProblem(error, 400, "invalid_channel");
+        }
+        try (Response both = node.rest().target("channels/rest.accept/messages").request("application/json", "application/problem+json").get()) {
+            assertEquals(200, both.getStatus());
+        }
+    }
+
+    @Test
+    void answersWithoutABodyIgnoreAccept() {
+        try (WsClient client = node.connect()) {
+            try (Response sent = node.rest().target("sessions/" + client.sessionId() + "/messages").request("text/plain")
+                    .post(Entity.entity("{\"data\":1}", MediaType.APPLICATION_JSON))) {
+                assertEquals(202, sent.getStatus());
+            }
+            try (Response gone = node.rest().target("sessions/" + client.sessionId()).request("application/problem+json").delete()) {
+                assertEquals(204, gone.getStatus());
+            }
+            assertEquals(4001, client.awaitClose().getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void anAcceptNamingNoJsonTypeIs406AsAProblem() {
+        try (Response refused = node.rest().target("channels").request("text/html").get()) {
+            assertProblem(refused, 406, "bad_request");
+        }
+    }
+
+    // ---- batch publish ----
+
+    @Test
+    void aBatchPublishesInOrderWithOneResultPerMessage() {
+        try (Response response = node.rest().post("messages", "{\"messages\":[{\"channel\":\"rest.batch\",\"data\":1},"
+                + "{\"channel\":\"rest.batch.b\",\"data\":{\"x\":2},\"idempotencyKey\":\"b2\"},{\"channel\":\"rest.batch\",\"data\":3}]}")) {
+            assertEquals(200, response.getStatus());
+            List<JsonObject> results = Rest.body(response).getJsonArray("results").getValuesAs(JsonObject.class);
+            assertEquals(List.of("published", "published", "published"), results.stream().map(r -> r.getString("status")).toList());
+            assertEquals(List.of(1, 1, 2), results.stream().map(r -> r.getInt("offset")).toList());
+            assertEquals(List.of("rest.batch", "rest.batch.b", "rest.batch"), results.stream().map(r -> r.getString("channel")).toList());
+        }
+        assertEquals(List.of(1, 2), offsets(node.rest().getJson("channels/rest.batch/messages?since=0")));
+    }
+
+    @Test
+    void aBatchWithOneBadMessageIsRefusedWholeNamingIt() {
+        try (Response response = node.rest().post("messages", "{\"messages\":[{\"channel\":\"rest.batch.bad\",\"data\":1},"
+                + "{\"channel\":\"bad name\",\"data\":2}]}")) {
+            JsonObject problem = assertProblem(response, 400, "invalid_channel");
+            assertTrue(problem.getString("detail").startsWith("messages[1].channel: "), problem::toString);
+        }
+        try (Response response = node.rest().post("messages", "{\"messages\":[{\"channel\":\"rest.batch.bad\"}]}")) {
+            assertTrue(assertProblem(response, 400, "bad_request").getString("detail").contains("messages[0].data"));
+        }
+        try (Response response = node.rest().post("messages", "{\"messages\":[]}")) {
+            assertProblem(response, 400, "bad_request");
+        }
+        assertEquals(0, node.rest().getJson("channels/rest.batch.bad").getJsonNumber("offset").longValue(), "nothing was published");
+    }
+
+    @Test
+    void aBatchOverItsLimitsIsRefusedWholeWith413() {
+        String one = "{\"channel\":\"rest.batch.big\",\"data\":1}";
+        try (Response response = node.rest().post("messages", "{\"messages\":[" + String.join(",", one, one, one, one) + "]}")) {
+            assertTrue(assertProblem(response, 413, "too_large").getString("detail").contains("batch.max.messages"));
+        }
+        String big = "\"" + "x".repeat(1100) + "\"";
+        try (Response response = node.rest().post("messages", "{\"messages\":[{\"channel\":\"rest.batch.big\",\"data\":" + big + "}]}")) {
+            assertTrue(assertProblem(response, 413, "too_large").getString("detail").contains("messages[0].data"));
+        }
+        String half = "{\"channel\":\"rest.batch.big\",\"data\":\"" + "y".repeat(900) + "\"}";
+        try (Response response = node.rest().post("messages", "{\"messages\":[" + String.join(",", half, half, half) + "]}")) {
+            assertTrue(assertProblem(response, 413, "too_large").getString("detail").contains("batch.max.bytes"));
+        }
+        assertEquals(0, node.rest().getJson("channels/rest.batch.big").getJsonNumber("offset").longValue());
+    }
+
+    @Test
+    void aBatchStopsAtAReusedKeyAndSkipsTheRest() {
+        try (Response response = node.rest().post("messages", "{\"messages\":[{\"channel\":\"rest.batch.key\",\"data\":1,\"idempotencyKey\":\"k\"},"
+                + "{\"channel\":\"rest.batch.key\",\"data\":2,\"idempotencyKey\":\"k\"},{\"channel\":\"rest.batch.key\",\"data\":3}]}")) {
+            assertEquals(200, response.getStatus());
+            List<JsonObject> results = Rest.body(response).getJsonArray("results").getValuesAs(JsonObject.class);
+            assertEquals(List.of("published", "failed", "skipped"), results.stream().map(r -> r.getString("status")).toList());
+            assertEquals("idempotency_key_reused", results.get(1).getString("code"));
+            assertTrue(results.get(2).isNull("offset"));
+        }
+        assertEquals(1, node.rest().getJson("channels/rest.batch.key").getJsonNumber("offset").longValue());
     }
 
     private record RawResponse(int status, String contentType, String body) {
