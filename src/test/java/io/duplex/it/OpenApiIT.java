@@ -19,14 +19,27 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document describes every REST endpoint of the contract, in a form that generates working clients. */
 class OpenApiIT {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
 
     @Test
     void theDocumentDescribesEveryEndpointOfTheContract() {
-        try (TestServer server = TestServer.start(); Rest rest = new Rest(server.api())) {
+        try (Rest rest = new Rest(server.api())) {
             JsonObject document = rest.getJson("openapi.json");
             assertTrue(document.getString("openapi").startsWith("3."), document.getString("openapi"));
             JsonObject paths = document.getJsonObject("paths");
@@ -61,7 +74,7 @@ class OpenApiIT {
     @Test
     void theLiveDocumentIsTheOneTheClientsWereGeneratedFrom() throws Exception {
         Path built = Path.of(System.getProperty("duplex.openapi", "target/openapi/openapi.json"));
-        try (TestServer server = TestServer.start(); Rest rest = new Rest(server.api())) {
+        try (Rest rest = new Rest(server.api())) {
             assertEquals(Frames.parse(Files.readString(built)), rest.getJson("openapi.json"), "served vs " + built);
             try (Response yaml = rest.get("openapi.yaml")) {
                 assertEquals(200, yaml.getStatus());
@@ -72,7 +85,7 @@ class OpenApiIT {
 
     @Test
     void everyOperationHasAStableIdOneTagAndTypedAnswers() {
-        try (TestServer server = TestServer.start(); Rest rest = new Rest(server.api())) {
+        try (Rest rest = new Rest(server.api())) {
             JsonObject document = rest.getJson("openapi.json");
             assertEquals("..", document.getJsonArray("servers").getJsonObject(0).getString("url"),
                     "relative to the document: works under any context path and behind a proxy");
