@@ -5,6 +5,7 @@ import io.duplex.core.ClientSession;
 import io.duplex.core.ConnectionHandler;
 import io.duplex.core.Scheduler;
 import io.duplex.error.DisconnectReason;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -22,6 +23,10 @@ import java.util.logging.Logger;
 /**
  * The WebSocket door, {@code /ws}: one instance per connection, written only against {@code jakarta.websocket}.
  * It passes frames to the {@link ConnectionHandler} and owns nothing but the link to its session.
+ *
+ * <p>It keeps the rules {@code jakarta.websocket} sets for annotated endpoints (public, concrete, a public
+ * no-argument constructor), which some servers check when the application deploys (Open Liberty refuses to
+ * start it otherwise) whatever the configurator does; {@code EndpointRulesTest} holds every endpoint to them.
  */
 @ServerEndpoint(value = "/ws", configurator = EndpointConfigurator.class)
 public class DuplexEndpoint {
@@ -32,6 +37,19 @@ public class DuplexEndpoint {
     private final Scheduler scheduler;
     private final HandshakeGuard guard;
     private ClientSession session;
+
+    /**
+     * The container, or {@link EndpointConfigurator}, creates one per connection. Not every container injects
+     * into endpoints, so the collaborators are looked up in CDI, which every container has by then.
+     */
+    public DuplexEndpoint() {
+        this(CDI.current());
+    }
+
+    private DuplexEndpoint(CDI<Object> cdi) {
+        this(cdi.select(ConnectionHandler.class).get(), cdi.select(DuplexConfig.class).get(), cdi.select(Scheduler.class).get(),
+                cdi.select(HandshakeGuard.class).get());
+    }
 
     DuplexEndpoint(ConnectionHandler handler, DuplexConfig config, Scheduler scheduler, HandshakeGuard guard) {
         this.handler = handler;

@@ -1,8 +1,6 @@
 package io.duplex.transport.ws;
 
 import io.duplex.config.DuplexConfig;
-import io.duplex.core.ConnectionHandler;
-import io.duplex.core.Scheduler;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
@@ -11,10 +9,10 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 
 /**
- * Creates {@link DuplexEndpoint} instances with their collaborators from CDI, notes what the handshake said
- * for the {@link HandshakeGuard}, and negotiates extensions. The WebSocket container, not CDI,
- * instantiates endpoints and this configurator, and not every container injects into them; looking the
- * beans up here works in all of them.
+ * Creates {@link DuplexEndpoint} instances, notes what the handshake said for the {@link HandshakeGuard}, and
+ * negotiates extensions. The WebSocket container, not CDI, instantiates endpoints and this configurator;
+ * endpoints are created here with their public constructor, the same way in every container, rather than by
+ * each container's own default (some of which make them CDI-managed objects, some not).
  */
 public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
     /** User properties the endpoint reads when the connection opens. */
@@ -64,12 +62,6 @@ public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
         if (!endpointClass.equals(DuplexEndpoint.class)) {
             throw new InstantiationException("not a Duplex endpoint: " + endpointClass.getName());
         }
-        CDI<Object> cdi = CDI.current();
-        DuplexEndpoint endpoint = new DuplexEndpoint(
-                cdi.select(ConnectionHandler.class).get(),
-                cdi.select(DuplexConfig.class).get(),
-                cdi.select(Scheduler.class).get(),
-                cdi.select(HandshakeGuard.class).get());
-        return endpointClass.cast(endpoint);
+        return endpointClass.cast(new DuplexEndpoint());
     }
 }
