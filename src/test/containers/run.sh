@@ -5,7 +5,8 @@
 # (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
 # undeploy it while a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #
-# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly]   (default: all)
+# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures]
+#        (default: all)
 # Needs: java, mvn, node (with `npm ci` done in src/test/node), curl.
 set -uo pipefail
 
@@ -21,6 +22,7 @@ TOMCAT10_VERSION=10.1.59
 TOMCAT11_VERSION=11.0.24
 GLASSFISH_VERSION=7.0.20
 WILDFLY_VERSION=37.0.1.Final
+LIBERTY_VERSION=26.0.0.3
 
 # Each container configures Duplex its own usual way (environment, context parameter, system property);
 # the start line must show this value.
@@ -165,6 +167,62 @@ wildfly_deploy() { cp "$war" "$home/standalone/deployments/duplex.war"; }
 wildfly_undeploy() { rm -f "$home/standalone/deployments/duplex.war"; }
 wildfly_stop() { pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
 
+# Open Liberty, configured two ways its users do: the webProfile-10.0 feature (with its own JAX-RS, security,
+# JNDI), and only the features Duplex needs (no JNDI, no security feature, no JAX-RS). The runtime is unpacked
+# once per run; each configuration is a server of its own in its own user directory (WLP_USER_DIR).
+liberty_runtime() {
+  local archive; archive=$(fetch "io.openliberty:openliberty-runtime:$LIBERTY_VERSION:zip") || return 1
+  home="$work/liberty-$LIBERTY_VERSION/wlp"
+  if [ -z "${liberty_unpacked:-}" ]; then
+    rm -rf "$work/liberty-$LIBERTY_VERSION"
+    unzip -q "$archive" -d "$work/liberty-$LIBERTY_VERSION" || return 1
+    liberty_unpacked=1
+  fi
+}
+# liberty_server FEATURE...: a server named duplex listening on 127.0.0.1:$port with these features.
+liberty_server() {
+  liberty_runtime || return 1
+  server="$dir/usr/servers/duplex"; mkdir -p "$server/dropins"
+  {
+    echo '<server>'
+    echo '  <featureManager>'
+    printf '    <feature>%s</feature>\n' "$@"
+    echo '  </featureManager>'
+    echo "  <httpEndpoint id=\"defaultHttpEndpoint\" host=\"127.0.0.1\" httpPort=\"$port\" httpsPort=\"-1\"/>"
+    echo '</server>'
+  } >"$server/server.xml"
+}
+liberty_prepare() {
+  liberty_server webProfile-10.0 || return 1
+  # Configured through the server's environment file.
+  printf 'DUPLEX_HISTORY_SIZE=%s\nDUPLEX_API_KEY=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/server.env"
+}
+libertyfeatures_prepare() {
+  liberty_server servlet-6.0 websocket-2.1 cdi-4.0 jsonp-2.1 jsonb-3.0 || return 1
+  # Configured through system properties in the server's jvm.options.
+  printf -- '-Dduplex.history.size=%s\n-Dduplex.api.key=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/jvm.options"
+}
+liberty_start() {
+  (WLP_USER_DIR="$dir/usr" exec "$home/bin/server" run duplex) >"$dir/container.log" 2>&1 &
+  pid=$!
+  # Application messages at INFO go to messages.log; the console shows AUDIT and above.
+  log="$server/logs/messages.log"
+}
+liberty_deploy() { cp "$war" "$server/dropins/duplex.war"; }
+liberty_undeploy() {
+  rm -f "$server/dropins/duplex.war"
+  # The context root goes before the application has stopped: wait for the end of the stop.
+  wait_for 60 grep -q "CWWKZ0009I: The application duplex has stopped" "$log" || say "the application did not report its stop within 60 s"
+}
+# Liberty reports no leaked threads itself: look at the server's threads after the application stopped.
+liberty_threads() {
+  jcmd "$pid" Thread.print 2>/dev/null | sed -n 's/^"\([^"]*\)".*/\1/p' | grep -E '^(duplex-|weld|lettuce|nioEventLoop|globalEventExecutor|reactor-|jersey|HK2)' || true
+}
+liberty_stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+for op in start deploy undeploy threads stop; do
+  eval "libertyfeatures_$op() { liberty_$op; }"
+done
+
 # ---- the check, the same for every container ----
 
 run_container() {
@@ -196,6 +254,10 @@ run_container() {
     wait "$watcher" || failures+=("undeploy did not close the session with 1001: $(cat "$dir/close.log" | tr '\n' ' ')")
     wait_for 60 gone || failures+=("still serving 60 s after undeploy")
     say "session: $(grep CLOSED "$dir/close.log")"
+    if declare -F "${current}_threads" >/dev/null; then
+      local left; left=$("${current}_threads")
+      [ -z "$left" ] || failures+=("threads left after undeploy: $(echo $left)")
+    fi
   fi
   # The log as it stands after the undeploy (GlassFish starts a new file when the domain stops).
   cp "$log" "$dir/after-undeploy.log"
@@ -217,6 +279,10 @@ run_container() {
   if grep -E "(SEVERE|ERROR)" <<<"$everything" | grep -qiE "duplex|io\.duplex"; then
     failures+=("errors mention Duplex: $(grep -E '(SEVERE|ERROR)' <<<"$everything" | grep -iE 'duplex' | head -2)")
   fi
+  # Liberty marks errors with E and a message id ending in E, and files an FFDC incident for an exception.
+  if grep -qE " E [A-Z]{4,5}[0-9]{4}E:|FFDC1015I" <<<"$everything"; then
+    failures+=("the container reports errors: $(grep -E ' E [A-Z]{4,5}[0-9]{4}E:|FFDC1015I' <<<"$everything" | head -2)")
+  fi
   say "log: $(grep -m1 "Duplex .* ready at" "$log" | sed 's/^.*Duplex /Duplex /')"
 
   if [ ${#failures[@]} -eq 0 ]; then
@@ -227,10 +293,10 @@ run_container() {
 }
 
 containers=("$@")
-[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly)
+[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures)
 results=()
 for c in "${containers[@]}"; do
-  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly" >&2; exit 2; }
+  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures" >&2; exit 2; }
   run_container "$c"
 done
 

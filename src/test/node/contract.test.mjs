@@ -256,3 +256,19 @@ test('the WAR serves the console and duplex.js beside the two doors', async () =
   }
   assert.match(await (await fetch(new URL('duplex.js', base))).text(), /export function connect\(/);
 });
+
+test('what the launcher leaves at the WAR root is never served, however the path is spelled', async () => {
+  // The WAR's root holds the `java -jar` launcher (io/duplex/launcher/*.class); WEB-INF and META-INF never
+  // reach a browser either. Checked on every container, with or without a security feature.
+  const isClassFile = (bytes) => bytes.length >= 4 && bytes.readUInt32BE(0) === 0xcafebabe;
+  for (const path of ['io/duplex/launcher/Launcher.class', 'io/duplex/launcher/', 'io/', 'io',
+    '%69o/duplex/launcher/Launcher.class', 'io/duplex/launcher/Launcher.class;x=1',
+    'WEB-INF/web.xml', 'WEB-INF/lib-provided/', 'META-INF/MANIFEST.MF']) {
+    const response = await fetch(new URL(path, base), { redirect: 'manual' });
+    const body = Buffer.from(await response.arrayBuffer());
+    assert.ok(response.status >= 400 && response.status < 500, `${path} answered ${response.status}`);
+    assert.ok(!isClassFile(body) && !body.toString().includes('Main-Class'), `${path} served the file`);
+  }
+  const launcher = await fetch(new URL('io/duplex/launcher/Launcher.class', base));
+  assert.ok([403, 404].includes(launcher.status), `the launcher answered ${launcher.status}`);
+});
