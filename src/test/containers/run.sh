@@ -216,7 +216,12 @@ liberty_undeploy() {
 }
 # Liberty reports no leaked threads itself: look at the server's threads after the application stopped.
 liberty_threads() {
-  jcmd "$pid" Thread.print 2>/dev/null | sed -n 's/^"\([^"]*\)".*/\1/p' | grep -E '^(duplex-|weld|lettuce|nioEventLoop|globalEventExecutor|reactor-|jersey|HK2)' || true
+  local dump; dump=$(jcmd "$pid" Thread.print 2>&1)
+  if ! grep -q "Thread.State" <<<"$dump"; then
+    echo "(could not read the server's threads with jcmd: $(head -c 200 <<<"$dump"))"
+    return
+  fi
+  sed -n 's/^"\([^"]*\)".*/\1/p' <<<"$dump" | grep -E '^(duplex-|weld|lettuce|nioEventLoop|globalEventExecutor|reactor-|jersey|HK2)' || true
 }
 liberty_stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
 for op in start deploy undeploy threads stop; do
@@ -232,6 +237,7 @@ run_container() {
   engine=memory # a container's prepare names another engine it configures
   local failures=()
 
+  local begun=$SECONDS
   say "preparing (Maven Central → $dir)"
   "${current}_prepare" || { results+=("$current|FAIL|could not fetch or unpack"); return; }
   say "starting on 127.0.0.1:$port"
@@ -286,9 +292,9 @@ run_container() {
   say "log: $(grep -m1 "Duplex .* ready at" "$log" | sed 's/^.*Duplex /Duplex /')"
 
   if [ ${#failures[@]} -eq 0 ]; then
-    results+=("$current|PASS|configured, contract suite, 1001 on undeploy, clean log")
+    results+=("$current|PASS|configured, contract suite, 1001 on undeploy, clean log ($((SECONDS - begun)) s)")
   else
-    results+=("$current|FAIL|$(IFS='; '; echo "${failures[*]}")")
+    results+=("$current|FAIL|$(IFS='; '; echo "${failures[*]}") ($((SECONDS - begun)) s)")
   fi
 }
 
@@ -301,11 +307,11 @@ for c in "${containers[@]}"; do
 done
 
 echo
-echo "container      result  details"
+echo "container        result  details"
 failed=0
 for r in "${results[@]}"; do
   IFS='|' read -r name result details <<<"$r"
-  printf '%-14s %-7s %s\n' "$name" "$result" "$details"
+  printf '%-16s %-7s %s\n' "$name" "$result" "$details"
   [ "$result" = PASS ] || failed=$((failed + 1))
 done
 passed=$(( ${#results[@]} - failed ))
