@@ -5,8 +5,8 @@
 # (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
 # undeploy it while a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #
-# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures]
-#        (default: all)
+# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures
+#        libertyee]   (default: all but libertyee)
 # Needs: java, mvn, node (with `npm ci` done in src/test/node), curl.
 set -uo pipefail
 
@@ -202,6 +202,13 @@ libertyfeatures_prepare() {
   # Configured through system properties in the server's jvm.options.
   printf -- '-Dduplex.history.size=%s\n-Dduplex.api.key=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/jvm.options"
 }
+# The full platform (jakartaee-10.0): not in the default list (it adds a minute to every run for nothing
+# webProfile-10.0 does not already show), run by name. Its messaging server and ORB listen too, on free ports.
+libertyee_prepare() {
+  liberty_server jakartaee-10.0 || return 1
+  sed -i "s|</server>|  <wasJmsEndpoint host=\"127.0.0.1\" wasJmsPort=\"$(free_port)\" wasJmsSSLPort=\"-1\"/>\n  <iiopEndpoint id=\"defaultIiopEndpoint\" host=\"127.0.0.1\" iiopPort=\"$(free_port)\"/>\n</server>|" "$server/server.xml"
+  printf 'DUPLEX_HISTORY_SIZE=%s\nDUPLEX_API_KEY=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/server.env"
+}
 liberty_start() {
   (WLP_USER_DIR="$dir/usr" exec "$home/bin/server" run duplex) >"$dir/container.log" 2>&1 &
   pid=$!
@@ -225,7 +232,7 @@ liberty_threads() {
 }
 liberty_stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
 for op in start deploy undeploy threads stop; do
-  eval "libertyfeatures_$op() { liberty_$op; }"
+  eval "libertyfeatures_$op() { liberty_$op; }; libertyee_$op() { liberty_$op; }"
 done
 
 # ---- the check, the same for every container ----
@@ -302,7 +309,7 @@ containers=("$@")
 [ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures)
 results=()
 for c in "${containers[@]}"; do
-  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures" >&2; exit 2; }
+  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures libertyee" >&2; exit 2; }
   run_container "$c"
 done
 
