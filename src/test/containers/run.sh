@@ -192,8 +192,16 @@ liberty_server() {
     echo '</server>'
   } >"$server/server.xml"
 }
+# webProfile-10.0 runs the server.xml docs/deploy.md gives users to copy, with this check's host and port; the
+# application it names is in apps/ when the server starts, as a user would have it.
 liberty_prepare() {
-  liberty_server webProfile-10.0 || return 1
+  liberty_runtime || return 1
+  server="$dir/usr/servers/duplex"; mkdir -p "$server/apps"
+  awk '/<!-- liberty server.xml/ { found = 1; next } found && /^```xml/ { block = 1; next } block && /^```/ { exit } block { print }' \
+    "$root/docs/deploy.md" | sed "s/host=\"\*\" httpPort=\"9080\"/host=\"127.0.0.1\" httpPort=\"$port\"/" >"$server/server.xml"
+  grep -q "httpPort=\"$port\"" "$server/server.xml" && grep -q '<webApplication id="duplex"' "$server/server.xml" \
+    || { say "docs/deploy.md has no server.xml block with httpPort 9080 and the duplex application"; return 1; }
+  cp "$war" "$server/apps/duplex.war"
   # Configured through the server's environment file.
   printf 'DUPLEX_HISTORY_SIZE=%s\nDUPLEX_API_KEY=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/server.env"
 }
@@ -215,10 +223,19 @@ liberty_start() {
   # Application messages at INFO go to messages.log; the console shows AUDIT and above.
   log="$server/logs/messages.log"
 }
-liberty_deploy() { cp "$war" "$server/dropins/duplex.war"; }
+liberty_deploy() { :; } # named in server.xml, it starts with the server
 liberty_undeploy() {
+  # Liberty applies a changed server.xml while it runs.
+  sed -i '/<webApplication id="duplex"/d' "$server/server.xml"
+  liberty_stopped
+}
+libertyfeatures_deploy() { cp "$war" "$server/dropins/duplex.war"; }
+libertyfeatures_undeploy() {
   rm -f "$server/dropins/duplex.war"
-  # The context root goes before the application has stopped: wait for the end of the stop.
+  liberty_stopped
+}
+# The context root goes before the application has stopped: wait for the end of the stop.
+liberty_stopped() {
   wait_for 60 grep -q "CWWKZ0009I: The application duplex has stopped" "$log" || say "the application did not report its stop within 60 s"
 }
 # Liberty reports no leaked threads itself: look at the server's threads after the application stopped.
@@ -231,9 +248,11 @@ liberty_threads() {
   sed -n 's/^"\([^"]*\)".*/\1/p' <<<"$dump" | grep -E '^(duplex-|weld|lettuce|nioEventLoop|globalEventExecutor|reactor-|jersey|HK2)' || true
 }
 liberty_stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
-for op in start deploy undeploy threads stop; do
+for op in start threads stop; do
   eval "libertyfeatures_$op() { liberty_$op; }; libertyee_$op() { liberty_$op; }"
 done
+libertyee_deploy() { libertyfeatures_deploy; }
+libertyee_undeploy() { libertyfeatures_undeploy; }
 
 # ---- the check, the same for every container ----
 
