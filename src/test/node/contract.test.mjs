@@ -264,9 +264,10 @@ test('what the launcher leaves at the WAR root is never served, however the path
   for (const path of ['io/duplex/launcher/Launcher.class', 'io/duplex/launcher/', 'io/', 'io',
     '%69o/duplex/launcher/Launcher.class', 'io/duplex/launcher/Launcher.class;x=1',
     'WEB-INF/web.xml', 'WEB-INF/lib-provided/', 'META-INF/MANIFEST.MF']) {
-    const response = await fetch(new URL(path, base), { redirect: 'manual' });
+    // Followed: GlassFish and WildFly redirect `io` to `io/` before any filter runs; what counts is where it ends.
+    const response = await fetch(new URL(path, base));
     const body = Buffer.from(await response.arrayBuffer());
-    assert.ok(response.status >= 400 && response.status < 500, `${path} answered ${response.status}`);
+    assert.ok(response.status >= 400 && response.status < 500, `${path} answered ${response.status} at ${response.url}`);
     assert.ok(!isClassFile(body) && !body.toString().includes('Main-Class'), `${path} served the file`);
   }
   const launcher = await fetch(new URL('io/duplex/launcher/Launcher.class', base));
