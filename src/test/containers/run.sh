@@ -210,11 +210,13 @@ libertyfeatures_prepare() {
   # Configured through system properties in the server's jvm.options.
   printf -- '-Dduplex.history.size=%s\n-Dduplex.api.key=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/jvm.options"
 }
-# The full platform (jakartaee-10.0): not in the default list (it adds a minute to every run for nothing
-# webProfile-10.0 does not already show), run by name. Its messaging server and ORB listen too, on free ports.
+# The full platform (jakartaee-10.0): not in the default list (Duplex uses nothing of it that webProfile-10.0
+# lacks, so it would add half a minute to every run to show the same), run by name. Its messaging server and
+# ORB listen too, on free ports; the ORB will not start without a keystore and a user registry (CWWKS9582E,
+# CWWKS9660E), which any real jakartaee-10.0 server has.
 libertyee_prepare() {
   liberty_server jakartaee-10.0 || return 1
-  sed -i "s|</server>|  <wasJmsEndpoint host=\"127.0.0.1\" wasJmsPort=\"$(free_port)\" wasJmsSSLPort=\"-1\"/>\n  <iiopEndpoint id=\"defaultIiopEndpoint\" host=\"127.0.0.1\" iiopPort=\"$(free_port)\"/>\n</server>|" "$server/server.xml"
+  sed -i "s|</server>|  <wasJmsEndpoint host=\"127.0.0.1\" wasJmsPort=\"$(free_port)\" wasJmsSSLPort=\"-1\"/>\n  <iiopEndpoint id=\"defaultIiopEndpoint\" host=\"127.0.0.1\" iiopPort=\"$(free_port)\"/>\n  <keyStore id=\"defaultKeyStore\" password=\"container-check-keystore\"/>\n  <basicRegistry id=\"basic\" realm=\"duplex-check\"/>\n</server>|" "$server/server.xml"
   printf 'DUPLEX_HISTORY_SIZE=%s\nDUPLEX_API_KEY=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/server.env"
 }
 liberty_start() {
