@@ -1,6 +1,5 @@
 package io.duplex.rest;
 
-import jakarta.enterprise.context.Dependent;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.HashSet;
@@ -11,12 +10,7 @@ import java.util.Set;
 /**
  * The REST door, {@code /api}. Lists its classes explicitly, so nothing is picked up by classpath scanning
  * and the OpenAPI document at {@code /api/openapi.json} is generated from exactly these resources.
- *
- * <p>{@code @Dependent} says its scope outright: a server's JAX-RS may give an Application without one a normal
- * scope of its own (Open Liberty's restfulWS makes it {@code @ApplicationScoped}), and a client proxy in its place
- * hides {@code @ApplicationPath} from the OpenAPI generator, whose paths then lose their {@code /api}.
  */
-@Dependent
 @ApplicationPath("/api")
 public class DuplexApi extends Application {
     /** The resources the OpenAPI document describes, in the order it lists them. */
