@@ -212,11 +212,11 @@ libertyfeatures_prepare() {
 }
 # The full platform (jakartaee-10.0): not in the default list (Duplex uses nothing of it that webProfile-10.0
 # lacks, so it would add half a minute to every run to show the same), run by name. Its messaging server and
-# ORB listen too, on free ports; the ORB will not start without a keystore and a user registry (CWWKS9582E,
-# CWWKS9660E), which any real jakartaee-10.0 server has.
+# ORB listen too, on free ports; the ORB reports errors without a keystore, a user registry and TLS on its
+# endpoint (CWWKS9582E, CWWKS9660E, CWWKS9623E), which any real jakartaee-10.0 server has.
 libertyee_prepare() {
   liberty_server jakartaee-10.0 || return 1
-  sed -i "s|</server>|  <wasJmsEndpoint host=\"127.0.0.1\" wasJmsPort=\"$(free_port)\" wasJmsSSLPort=\"-1\"/>\n  <iiopEndpoint id=\"defaultIiopEndpoint\" host=\"127.0.0.1\" iiopPort=\"$(free_port)\"/>\n  <keyStore id=\"defaultKeyStore\" password=\"container-check-keystore\"/>\n  <basicRegistry id=\"basic\" realm=\"duplex-check\"/>\n</server>|" "$server/server.xml"
+  sed -i "s|</server>|  <wasJmsEndpoint host=\"127.0.0.1\" wasJmsPort=\"$(free_port)\" wasJmsSSLPort=\"-1\"/>\n  <iiopEndpoint id=\"defaultIiopEndpoint\" host=\"127.0.0.1\" iiopPort=\"$(free_port)\"><iiopsOptions iiopsPort=\"$(free_port)\" sslRef=\"defaultSSLConfig\"/></iiopEndpoint>\n  <keyStore id=\"defaultKeyStore\" password=\"container-check-keystore\"/>\n  <basicRegistry id=\"basic\" realm=\"duplex-check\"/>\n</server>|" "$server/server.xml"
   printf 'DUPLEX_HISTORY_SIZE=%s\nDUPLEX_API_KEY=%s\n' "$HISTORY_SIZE" "$API_KEY" >"$server/server.env"
 }
 liberty_start() {
