@@ -108,7 +108,11 @@ public final class RedisConnections {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                lastProblem = "connection lost";
+                if (connection == commands || connection == pubsub) {
+                    // One of ours, that was connected. A connection that failed while being made (a TLS handshake)
+                    // is reported by its attempt, whose reason says more; under load this event can come after it.
+                    lastProblem = "connection lost";
+                }
                 if (connection == pubsub) {
                     topics.disconnected();
                 }
