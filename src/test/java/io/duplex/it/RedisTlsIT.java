@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and says why, once.
  */
 class RedisTlsIT {
-    private static final Duration CONNECTED = Duration.ofSeconds(20);
+    private static final Duration CONNECTED = Duration.ofSeconds(30);
 
     @TempDir
     Path tmp;

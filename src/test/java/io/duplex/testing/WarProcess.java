@@ -59,7 +59,8 @@ public final class WarProcess implements AutoCloseable {
 
     /** Waits for the start line and returns the base URL it names. */
     public URI awaitListening() {
-        String line = await().atMost(Duration.ofSeconds(30))
+        // A generous bound: under a loaded CI machine a WAR's JVM has been seen to take over 20 s to start.
+        String line = await().atMost(Duration.ofSeconds(90))
                 .until(() -> output.stream().filter(l -> LISTENING.matcher(l).find()).findFirst(), o -> o.isPresent() || !process.isAlive())
                 .orElseThrow(() -> new AssertionError("exited without starting: " + output));
         Matcher m = LISTENING.matcher(line);

@@ -279,10 +279,13 @@ public final class RedisConnections {
                     topics.connected(connection);
                 });
         return CompletableFuture.allOf(commandsReady, pubsubReady).whenComplete((ok, e) -> {
-            connecting.set(false);
             if (e != null) {
                 lastProblem = reasonOf(e);
             }
+            connecting.set(false);
+            // The attempt reports its own outcome: a check that comes while the next attempt is under way stays
+            // silent, and on a loaded machine (a TLS handshake taking seconds) every check would find one under way.
+            report(healthy());
         });
     }
 
@@ -308,7 +311,7 @@ public final class RedisConnections {
         }
         if (!up && connecting.get()) {
             // An attempt to connect is under way: its failure (say, a TLS handshake) names the problem better than the
-            // disconnect that came before it. The next check, within a second, reports it.
+            // disconnect that came before it. The attempt reports when it ends.
             return;
         }
         Boolean before = reportedUp;
