@@ -2,8 +2,10 @@
 // production-mode nodes on one Redis serve as one hub.
 //
 // Environment: DUPLEX_PROXY (https://localhost:PORT/), DUPLEX_NODES (the nodes' own base URLs, space
-// separated), DUPLEX_API_KEY, DUPLEX_TOKEN_HMAC_SECRET, NODE_EXTRA_CA_CERTS (the proxy's certificate).
+// separated), DUPLEX_API_KEY, DUPLEX_TOKEN_HMAC_SECRET, NODE_EXTRA_CA_CERTS (the proxy's certificate),
+// DUPLEX_KAFKA (the broker, host:port) and DUPLEX_KAFKA_LIB (Kafka's jars: its own console producer sends a record).
 // Exits non-zero, saying what failed, on the first check that fails.
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -14,6 +16,8 @@ const proxy = new URL(required('DUPLEX_PROXY'));
 const nodes = required('DUPLEX_NODES').split(/\s+/).filter(Boolean).map((u) => new URL(u));
 const apiKey = required('DUPLEX_API_KEY');
 const secret = required('DUPLEX_TOKEN_HMAC_SECRET');
+const kafka = required('DUPLEX_KAFKA');
+const kafkaLib = required('DUPLEX_KAFKA_LIB');
 const TIMEOUT_MS = 10_000;
 
 function required(name) {
@@ -155,6 +159,22 @@ check(foreign.closed.code === 1008, `a handshake from https://evil.example is cl
 const own = await client('own-page', { origin: proxy.origin });
 clients.push(own);
 check(true, `a page of ${proxy.origin} connects`);
+
+// Kafka → a browser: a record from Kafka's own console producer reaches a subscriber through nginx.
+const kafkaHealth = health.json.bridges?.find((b) => b.name === 'kafka');
+check(kafkaHealth?.state === 'up', `the Kafka bridge is up (${kafkaHealth?.detail})`);
+const key = randomBytes(4).toString('hex');
+const watcher = [...onNode.values()][0];
+const subscribed = await watcher.request({ type: 'subscribe', channel: `smoke.kafka.${key}` });
+if (subscribed.type !== 'subscribed') fail(`subscribe answered ${JSON.stringify(subscribed)}`);
+const produced = spawnSync('java', ['-cp', `${kafkaLib}/*`, 'org.apache.kafka.tools.ConsoleProducer',
+  '--bootstrap-server', kafka, '--topic', 'duplex.in', '--property', 'parse.key=true', '--property', 'key.separator=|'],
+  { input: `${key}|{"from":"kafka","key":"${key}"}\n`, encoding: 'utf8', timeout: 60_000 });
+if (produced.status !== 0) fail(`kafka-console-producer failed (${produced.status}): ${produced.stderr}`);
+const fromKafka = await until(() => watcher.frames.find((f) => f.type === 'message' && f.channel === `smoke.kafka.${key}`),
+  'the record from Kafka');
+check(fromKafka.data.from === 'kafka' && fromKafka.data.key === key,
+  `a record from kafka-console-producer (topic duplex.in, key ${key}) reached a WebSocket subscriber through the proxy`);
 
 for (const c of clients) c.ws.close();
 console.log('smoke: passed');

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Duplex on several nodes, without Docker: one redis-server, two Duplex nodes (the built target/duplex.war,
-# --engine redis, production mode behind a trusted proxy) and nginx terminating TLS in front of them, all
-# from Debian packages, on local ports, in one state directory.
+# Duplex on several nodes, without Docker: one redis-server, one Kafka broker (KRaft), two Duplex nodes (the built
+# target/duplex.war, --engine redis, production mode behind a trusted proxy, the Kafka bridge on) and nginx
+# terminating TLS in front of them, from Debian packages and Kafka's jars from Maven Central, on local ports, in one
+# state directory.
 #
 #   src/topology/topology.sh up      start everything (again, from scratch) and wait until it is healthy
 #   src/topology/topology.sh smoke   check it through the proxy (src/topology/smoke.mjs)
@@ -9,16 +10,19 @@
 #   src/topology/topology.sh down    stop exactly what `up` started
 #
 # Needs: java, node (with `npm ci --prefix src/test/node` for the smoke test), curl, openssl, redis-server
-# and nginx (apt-get install redis-server nginx-light openssl). State, logs and the generated certificate
-# and secrets go to target/topology (DUPLEX_TOPOLOGY_DIR); the proxy listens on DUPLEX_HTTPS_PORT (default:
-# a free port). The same nginx configuration serves docker-compose.yml.
+# and nginx (apt-get install redis-server nginx-light openssl), and Kafka's jars in target/kafka-broker/lib (`mvn verify`
+# puts them there; else this script runs `mvn -f src/test/kafka/pom.xml dependency:copy-dependencies`). Kafka's topic
+# duplex.in (3 partitions) feeds the channels smoke.kafka.KEY; channels smoke.out.* go to topic duplex.out. State,
+# logs and the generated certificate and secrets go to target/topology (DUPLEX_TOPOLOGY_DIR); the proxy listens on
+# DUPLEX_HTTPS_PORT (default: a free port). The same nginx configuration serves docker-compose.yml.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 state="${DUPLEX_TOPOLOGY_DIR:-$root/target/topology}"
 war="${DUPLEX_WAR:-$root/target/duplex.war}"
-processes=(nginx node2 node1 redis) # stopped in this order
+kafka_lib="${DUPLEX_KAFKA_LIB:-$root/target/kafka-broker/lib}"
+processes=(nginx node2 node1 kafka redis) # stopped in this order
 
 say() { printf 'topology: %s\n' "$*"; }
 die() { printf 'topology: %s\n' "$*" >&2; exit 1; }
@@ -80,6 +84,12 @@ up() {
   need redis-server "apt-get install redis-server"
   need nginx "apt-get install nginx-light"
   [ -f "$war" ] || die "no $war: run 'mvn -q -DskipTests package' first"
+  if ! ls "$kafka_lib"/kafka-tools-*.jar >/dev/null 2>&1; then
+    need mvn "install Maven (apt-get install maven), which fetches Kafka's jars"
+    say "fetching Kafka's jars into $kafka_lib (once)"
+    mvn -q -B -f "$root/src/test/kafka/pom.xml" -Dbroker.lib="$kafka_lib" dependency:copy-dependencies \
+      || die "could not fetch Kafka's jars (mvn -f src/test/kafka/pom.xml dependency:copy-dependencies)"
+  fi
   down quietly
   rm -rf "$state"
   mkdir -p "$state/logs" "$state/tls" "$state/nginx/tmp"
@@ -95,13 +105,16 @@ up() {
     -keyout "$state/tls/key.pem" -out "$state/tls/cert.pem" >"$state/logs/openssl.log" 2>&1 \
     || die "openssl could not make the proxy's certificate: $(cat "$state/logs/openssl.log")"
 
-  local redis_port node1_port node2_port https_port
+  local redis_port kafka_port controller_port node1_port node2_port https_port
   redis_port=$(free_port)
+  kafka_port=$(free_port)
+  controller_port=$(free_port)
   node1_port=$(free_port)
   node2_port=$(free_port)
   https_port=${DUPLEX_HTTPS_PORT:-$(free_port)}
   cat >"$state/ports.env" <<EOF
 REDIS_PORT=$redis_port
+KAFKA_PORT=$kafka_port
 NODE1_PORT=$node1_port
 NODE2_PORT=$node2_port
 HTTPS_PORT=$https_port
@@ -110,13 +123,48 @@ EOF
   start redis redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$state" --daemonize no
   wait_for 15 redis redis-cli -p "$redis_port" ping
 
+  # One KRaft node, broker and controller, with a small heap; its data in the state directory.
+  mkdir -p "$state/kafka"
+  cat >"$state/kafka/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+controller.quorum.voters=1@127.0.0.1:$controller_port
+log.dirs=$state/kafka/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+EOF
+  local kafka_java=(java -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$kafka_lib/*")
+  "${kafka_java[@]}" kafka.tools.StorageTool format -c "$state/kafka/server.properties" \
+    -t "$("${kafka_java[@]}" kafka.tools.StorageTool random-uuid)" >"$state/logs/kafka-format.log" 2>&1 \
+    || die "formatting Kafka's storage failed: $(cat "$state/logs/kafka-format.log")"
+  start kafka "${kafka_java[@]}" kafka.Kafka "$state/kafka/server.properties"
+  # The topics, once the broker answers: the nodes refuse to start with a topic that does not exist.
+  local topic
+  for topic in duplex.in duplex.out; do
+    wait_for 90 kafka "${kafka_java[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$kafka_port" \
+      --create --if-not-exists --topic "$topic" --partitions 3 --replication-factor 1
+  done
+
   local node
   for node in 1 2; do
     local port_var="node${node}_port"
     # The secrets reach the node through its environment, never a command line (which `ps` shows anyone).
     start "node$node" with_secrets java -Djava.io.tmpdir="$state" -jar "$war" \
       --mode production --host 127.0.0.1 --port "${!port_var}" --proxy-trusted \
-      --engine redis --redis-uri "redis://127.0.0.1:$redis_port" --data-dir "$state/node$node"
+      --engine redis --redis-uri "redis://127.0.0.1:$redis_port" --data-dir "$state/node$node" \
+      --bridges kafka --kafka-bootstrap-servers "127.0.0.1:$kafka_port" --kafka-in-topics duplex.in \
+      --kafka-in-channels 'duplex.in=smoke.kafka.{key}' --kafka-in-from earliest --kafka-out-channels 'smoke.out.*' \
+      --kafka-out-topic duplex.out
   done
   wait_for 60 node1 curl -sf "http://127.0.0.1:$node1_port/api/health"
   wait_for 60 node2 curl -sf "http://127.0.0.1:$node2_port/api/health"
@@ -145,7 +193,7 @@ EOF
   start nginx nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g "daemon off;"
   wait_for 15 nginx curl -sf --cacert "$state/tls/cert.pem" "https://localhost:$https_port/api/health"
 
-  say "up: https://localhost:$https_port/ (nginx, TLS) → nodes http://127.0.0.1:$node1_port and http://127.0.0.1:$node2_port → redis 127.0.0.1:$redis_port"
+  say "up: https://localhost:$https_port/ (nginx, TLS) → nodes http://127.0.0.1:$node1_port and http://127.0.0.1:$node2_port → redis 127.0.0.1:$redis_port, kafka 127.0.0.1:$kafka_port"
   say "trust $state/tls/cert.pem (e.g. curl --cacert); the API key and token secret are in $state/secrets.env"
 }
 
@@ -156,14 +204,15 @@ smoke() {
   . "$state/ports.env"
   (
     export NODE_EXTRA_CA_CERTS="$state/tls/cert.pem" DUPLEX_PROXY="https://localhost:$HTTPS_PORT/" \
-      DUPLEX_NODES="http://127.0.0.1:$NODE1_PORT/ http://127.0.0.1:$NODE2_PORT/"
+      DUPLEX_NODES="http://127.0.0.1:$NODE1_PORT/ http://127.0.0.1:$NODE2_PORT/" \
+      DUPLEX_KAFKA="127.0.0.1:$KAFKA_PORT" DUPLEX_KAFKA_LIB="$kafka_lib"
     with_secrets node "$here/smoke.mjs"
   )
 }
 
 status() {
   local name any=
-  for name in redis node1 node2 nginx; do
+  for name in redis kafka node1 node2 nginx; do
     if alive "$name"; then
       say "$name running (pid $(pid_of "$name"), log $state/logs/$name.log)"
       any=1
@@ -176,7 +225,7 @@ status() {
   if [ -n "$any" ] && [ -f "$state/ports.env" ]; then
     # shellcheck disable=SC1091
     . "$state/ports.env"
-    say "proxy https://localhost:$HTTPS_PORT/, nodes :$NODE1_PORT and :$NODE2_PORT, redis :$REDIS_PORT"
+    say "proxy https://localhost:$HTTPS_PORT/, nodes :$NODE1_PORT and :$NODE2_PORT, redis :$REDIS_PORT, kafka :$KAFKA_PORT"
   fi
 }
 
@@ -203,5 +252,5 @@ case "${1:-}" in
   smoke) smoke ;;
   status) status ;;
   down) down ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -405,7 +405,11 @@ async function refreshAll() {
   await Promise.all([refreshChannels(), refreshSessions()]);
   try {
     const health = await rest('health');
-    $('#node-info').textContent = `${health.engine} engine · ${health.mode} mode · v${health.version}`;
+    // Bridges (Kafka...) follow the engine: their state here, their detail and counters on hover.
+    const bridges = (health.bridges ?? []).map((b) => `${b.name} bridge ${b.state}`);
+    $('#node-info').textContent = [`${health.engine} engine`, ...bridges, `${health.mode} mode`, `v${health.version}`].join(' · ');
+    $('#node-info').title = (health.bridges ?? [])
+      .map((b) => `${b.name}: ${b.detail} (${Object.entries(b.counters).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('\n');
   } catch (error) {
     showError('health', error);
   }

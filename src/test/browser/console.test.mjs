@@ -1,6 +1,7 @@
 // End-to-end tests of the console (src/main/webapp) and duplex.js in Debian's Chromium, headless, driven by
 // playwright-core with the system browser: nothing is downloaded. Run by BrowserIT against live nodes:
 //   DUPLEX_URL=http://127.0.0.1:PORT/ DUPLEX_SECURE_URL=… DUPLEX_SECURE_SECRET=… DUPLEX_SECURE_API_KEY=… \
+//   DUPLEX_BRIDGE_URL=… (a node whose Kafka bridge cannot reach Kafka) \
 //   CHROMIUM=/usr/bin/chromium [DUPLEX_SCREENSHOTS=docs/images] node --test console.test.mjs
 // Every wait is on a condition in the page (Playwright's locators and waitForFunction), never on time.
 import { after, before, test } from 'node:test';
@@ -17,6 +18,7 @@ const env = (name) => {
 };
 const base = env('DUPLEX_URL');
 const secure = { url: env('DUPLEX_SECURE_URL'), secret: env('DUPLEX_SECURE_SECRET'), apiKey: env('DUPLEX_SECURE_API_KEY') };
+const bridged = env('DUPLEX_BRIDGE_URL');
 const screenshots = process.env.DUPLEX_SCREENSHOTS;
 const TIMEOUT = 20_000;
 
@@ -203,6 +205,14 @@ test('the console fits a narrow screen', async (t) => {
   const channels = await page.locator('.channels').boundingBox();
   assert.ok(feed.y < channels.y, 'one column, the feed first');
   if (screenshots) await page.screenshot({ path: join(screenshots, 'console-narrow.png') });
+});
+
+test('the console shows each bridge and its state, and why on hover', async (t) => {
+  const { page } = await openConsole(t, { url: bridged });
+  const info = page.locator('#node-info', { hasText: 'kafka bridge down' });
+  await info.waitFor();
+  assert.match(await text(page, '#node-info'), /^memory engine · kafka bridge down · dev mode · v/);
+  assert.match(await info.getAttribute('title'), /^kafka: the cluster at 127\.0\.0\.1:\d+ (did not|does not) answer.*\(in 0, redelivered 0, skipped 0, own 0\)$/);
 });
 
 test('server errors are shown with their code and message', async (t) => {

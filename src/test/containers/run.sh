@@ -5,9 +5,10 @@
 # (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
 # undeploy it while a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #
-# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures
-#        libertyee]   (default: all but libertyee)
-# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl.
+# Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis tomcat11kafka glassfish wildfly liberty
+#        libertyfeatures libertyee]   (default: all but libertyee)
+# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl; redis-server for tomcat11redis, Kafka's jars in
+# target/kafka-broker/lib (which `mvn verify` puts there) for tomcat11kafka.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,6 +66,7 @@ wait_for() {
 }
 
 healthy() { curl -fsS "$base/api/health" | grep -q '"status":"up"'; }
+bridge_worked() { curl -fsS "$base/api/health" | grep -qE "\"name\":\"$bridge\",\"state\":\"up\".*\"out\":[1-9]"; }
 gone() { ! curl -fsS -o /dev/null "$base/api/health"; }
 
 # ---- one function per container: prepare (unpack, ports), start, deploy, undeploy, stop ----
@@ -127,6 +129,42 @@ tomcat11redis_start() { tomcat_start; }
 tomcat11redis_deploy() { tomcat_deploy; }
 tomcat11redis_undeploy() { tomcat_undeploy; }
 tomcat11redis_stop() { tomcat_stop; kill -TERM "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; }
+
+# Tomcat 11 again with the Kafka bridge: kafka-clients inside a container, on a Kafka broker (KRaft) of its own, with
+# every channel produced to Kafka so that the contract suite's publishes go through the producer; the undeploy must
+# leave none of the bridge's or Kafka's threads behind.
+tomcat11kafka_prepare() {
+  local lib="$root/target/kafka-broker/lib"
+  ls "$lib"/kafka-tools-*.jar >/dev/null 2>&1 \
+    || { say "no Kafka jars in $lib: run mvn verify, or mvn -f src/test/kafka/pom.xml dependency:copy-dependencies"; return 1; }
+  tomcat_prepare "$TOMCAT11_VERSION" && tomcat11_configure || return 1
+  local kafka_port controller_port; kafka_port=$(free_port); controller_port=$(free_port)
+  mkdir -p "$dir/kafka"
+  printf '%s\n' process.roles=broker,controller node.id=1 \
+    "listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port" \
+    "advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port" listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT \
+    controller.listener.names=CONTROLLER inter.broker.listener.name=PLAINTEXT "controller.quorum.voters=1@127.0.0.1:$controller_port" \
+    "log.dirs=$dir/kafka/data" offsets.topic.replication.factor=1 transaction.state.log.replication.factor=1 \
+    transaction.state.log.min.isr=1 share.coordinator.state.topic.replication.factor=1 share.coordinator.state.topic.min.isr=1 \
+    group.initial.rebalance.delay.ms=0 >"$dir/kafka/server.properties"
+  kafka_java=(java -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$lib/*")
+  "${kafka_java[@]}" kafka.tools.StorageTool format -c "$dir/kafka/server.properties" -t "$("${kafka_java[@]}" kafka.tools.StorageTool random-uuid)" \
+    >"$dir/kafka.log" 2>&1 || { say "formatting Kafka's storage failed: $(tail -3 "$dir/kafka.log")"; return 1; }
+  ("${kafka_java[@]}" kafka.Kafka "$dir/kafka/server.properties") >>"$dir/kafka.log" 2>&1 &
+  kafka_pid=$!
+  local topic
+  for topic in duplex.in duplex.out; do
+    wait_for 90 "${kafka_java[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$kafka_port" --create \
+      --if-not-exists --topic "$topic" --partitions 1 --replication-factor 1 || { say "Kafka did not start: $(tail -3 "$dir/kafka.log")"; return 1; }
+  done
+  printf 'CATALINA_OPTS="$CATALINA_OPTS -Dduplex.bridges=kafka -Dduplex.kafka.bootstrap.servers=127.0.0.1:%s -Dduplex.kafka.in.topics=duplex.in -Dduplex.kafka.out.channels=* -Dduplex.kafka.out.topic=duplex.out"\n' \
+    "$kafka_port" >>"$home/bin/setenv.sh"
+  bridge=kafka
+}
+tomcat11kafka_start() { tomcat_start; }
+tomcat11kafka_deploy() { tomcat_deploy; }
+tomcat11kafka_undeploy() { tomcat_undeploy; }
+tomcat11kafka_stop() { tomcat_stop; kill -TERM "$kafka_pid" 2>/dev/null; wait "$kafka_pid" 2>/dev/null; }
 
 glassfish_prepare() {
   local archive; archive=$(fetch "org.glassfish.main.distributions:glassfish:$GLASSFISH_VERSION:zip") || return 1
@@ -263,6 +301,7 @@ run_container() {
   dir="$work/$current"; rm -rf "$dir"; mkdir -p "$dir"
   log="$dir/container.log"; port=$(free_port); base="http://127.0.0.1:$port/duplex"
   engine=memory # a container's prepare names another engine it configures
+  bridge= # and a bridge it runs
   local failures=()
 
   local begun=$SECONDS
@@ -279,6 +318,10 @@ run_container() {
     if ! (cd "$node_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" node --test --test-reporter=dot contract.test.mjs >"$dir/contract.log" 2>&1); then
       failures+=("contract suite failed (see $dir/contract.log)")
       tail -40 "$dir/contract.log"
+    fi
+    if [ -n "$bridge" ]; then
+      # The bridge is up, and the contract suite's publishes went out through it.
+      wait_for 30 bridge_worked || failures+=("the $bridge bridge is not up or produced nothing: $(curl -s "$base/api/health")")
     fi
     say "undeploying while a WebSocket session watches"
     (cd "$node_dir" && DUPLEX_URL="$base/" exec node close-watch.mjs 1001 90) >"$dir/close.log" 2>&1 &
@@ -304,6 +347,7 @@ run_container() {
   grep -q "history $HISTORY_SIZE messages" "$log" || failures+=("the setting history.size=$HISTORY_SIZE did not reach Duplex")
   grep -q "REST by API key (1 key)" "$log" || failures+=("the setting api.key did not reach Duplex")
   grep -q "engine $engine " "$log" || failures+=("the start line does not say engine $engine")
+  [ -z "$bridge" ] || grep -q "bridges $bridge," "$log" || failures+=("the start line does not say bridges $bridge")
   # Leaks are reported at the end of an undeploy, which may come after the application stopped answering, so
   # they are looked for in the log as the container left it too (GlassFish's is a new file by then).
   local everything; everything=$(cat "$log" "$dir/container.log")
@@ -327,10 +371,10 @@ run_container() {
 }
 
 containers=("$@")
-[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures)
+[ ${#containers[@]} -eq 0 ] && containers=(jetty tomcat10 tomcat11 tomcat11redis tomcat11kafka glassfish wildfly liberty libertyfeatures)
 results=()
 for c in "${containers[@]}"; do
-  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis glassfish wildfly liberty libertyfeatures libertyee" >&2; exit 2; }
+  declare -F "${c}_prepare" >/dev/null || { echo "unknown container '$c'; known: jetty tomcat10 tomcat11 tomcat11redis tomcat11kafka glassfish wildfly liberty libertyfeatures libertyee" >&2; exit 2; }
   run_container "$c"
 done
 

@@ -1,5 +1,6 @@
 package io.duplex.app;
 
+import io.duplex.bridge.Bridges;
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Durations;
 import io.duplex.config.Mode;
@@ -20,16 +21,18 @@ public class Lifecycle {
     private static final Logger LOG = Logger.getLogger("io.duplex");
 
     void started(@Observes @Initialized(ApplicationScoped.class) ServletContext context, DuplexConfig config, Node node,
-            Heartbeat heartbeat, Version version, TokenVerifier tokens) {
+            Heartbeat heartbeat, Version version, TokenVerifier tokens, Bridges bridges) {
         // Reads the token keys now: a key file that cannot be used fails the start, not the first connect.
         boolean checksTokens = tokens.enabled();
         node.start();
         heartbeat.start();
+        bridges.start(node);
         // The container knows its host and port; the application knows its paths.
         String root = context.getContextPath();
         LOG.info(() -> "Duplex " + version.value() + " ready at " + (root.isEmpty() ? "/" : root) + ": REST " + root + "/api, WebSocket "
                 + root + "/ws, OpenAPI " + root + "/api/openapi.json; engine " + node.engine() + " (history "
-                + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel), mode "
+                + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel)"
+                + (config.bridges().isEmpty() ? "" : ", bridges " + String.join(", ", config.bridges())) + ", mode "
                 + config.mode().label() + "; " + security(config, checksTokens)
                 + (node.healthy() ? "" : "; the engine is not reachable yet: /api/health answers 503 until it is"));
         if (config.engine().equals("memory") && !config.redisUri().value().equals(Setting.REDIS_URI.defaultValue())) {
@@ -53,7 +56,10 @@ public class Lifecycle {
         return tokens + ", " + api + (auth.readOpen() ? ", channel reads open" : "");
     }
 
-    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) ServletContext context, Node node, Heartbeat heartbeat) {
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) ServletContext context, Node node, Heartbeat heartbeat,
+            Bridges bridges) {
+        // Bridges first: nothing comes in from outside while sessions close, and what went out is flushed.
+        bridges.stop();
         heartbeat.stop();
         node.shutdown();
     }

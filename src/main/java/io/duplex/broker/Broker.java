@@ -21,6 +21,14 @@ public interface Broker {
     /** The engine's name, as shown by {@code /api/health}: {@code memory} or {@code redis}. */
     String name();
 
+    /**
+     * Whether messages published on one node reach the subscribers of every node sharing this engine (Redis), rather
+     * than this node's alone (memory): what a bridge must know before it shares an outside system's work among nodes.
+     */
+    default boolean sharesChannels() {
+        return false;
+    }
+
     /** Starts delivering published messages of subscribed channels to the listener. Called once. */
     void start(BrokerListener listener);
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Resolves every {@link Setting} from the given sources (first that sets it wins), then from the properties
@@ -109,9 +110,84 @@ public final class ConfigLoader {
                 (Duration) values.get(Setting.SHUTDOWN_TIMEOUT),
                 (String) values.get(Setting.LOG_LEVEL),
                 (RedisUri) values.get(Setting.REDIS_URI),
-                (Duration) values.get(Setting.PRESENCE_TTL));
+                (Duration) values.get(Setting.PRESENCE_TTL),
+                castList(values.get(Setting.BRIDGES)),
+                kafka(values));
         checkConsistency(config);
         return config;
+    }
+
+    private static DuplexConfig.Kafka kafka(Map<Setting, Object> values) {
+        return new DuplexConfig.Kafka(
+                values.containsKey(Setting.KAFKA_BOOTSTRAP_SERVERS) ? castList(values.get(Setting.KAFKA_BOOTSTRAP_SERVERS)) : List.of(),
+                (String) values.get(Setting.KAFKA_GROUP_ID),
+                values.containsKey(Setting.KAFKA_IN_TOPICS) ? castList(values.get(Setting.KAFKA_IN_TOPICS)) : List.of(),
+                Optional.ofNullable((Pattern) values.get(Setting.KAFKA_IN_PATTERN)),
+                castList(values.get(Setting.KAFKA_IN_CHANNELS)),
+                "earliest".equals(values.get(Setting.KAFKA_IN_FROM)),
+                values.containsKey(Setting.KAFKA_OUT_CHANNELS) ? castList(values.get(Setting.KAFKA_OUT_CHANNELS)) : List.of(),
+                Optional.ofNullable((String) values.get(Setting.KAFKA_OUT_TOPIC)),
+                "buffer".equals(values.get(Setting.KAFKA_OUT_UNAVAILABLE)),
+                (Long) values.get(Setting.KAFKA_OUT_BUFFER),
+                (Duration) values.get(Setting.KAFKA_OUT_TIMEOUT),
+                (Duration) values.get(Setting.KAFKA_SESSION_TIMEOUT),
+                (Duration) values.get(Setting.KAFKA_CONNECT_TIMEOUT),
+                ((String) values.get(Setting.KAFKA_SECURITY_PROTOCOL)).toUpperCase(java.util.Locale.ROOT),
+                (String) values.get(Setting.KAFKA_SASL_MECHANISM),
+                Optional.ofNullable((String) values.get(Setting.KAFKA_SASL_USERNAME)),
+                Optional.ofNullable((Secret) values.get(Setting.KAFKA_SASL_PASSWORD)),
+                path(values.get(Setting.KAFKA_SSL_TRUSTSTORE)),
+                Optional.ofNullable((Secret) values.get(Setting.KAFKA_SSL_TRUSTSTORE_PASSWORD)),
+                path(values.get(Setting.KAFKA_SSL_KEYSTORE)),
+                Optional.ofNullable((Secret) values.get(Setting.KAFKA_SSL_KEYSTORE_PASSWORD)),
+                path(values.get(Setting.KAFKA_PROPERTIES)));
+    }
+
+    /** The Kafka settings that make no sense together, when the bridge runs. */
+    private static void checkKafka(DuplexConfig config, List<String> problems) {
+        DuplexConfig.Kafka kafka = config.kafka();
+        if (!config.bridges().contains("kafka")) {
+            if (!kafka.bootstrapServers().isEmpty() || kafka.inbound() || kafka.outbound()) {
+                problems.add("kafka.* settings are set but bridges does not name kafka: add bridges=kafka (--bridges kafka) "
+                        + "to run the Kafka bridge");
+            }
+            return;
+        }
+        if (kafka.bootstrapServers().isEmpty()) {
+            problems.add("bridges=kafka needs kafka.bootstrap.servers (the Kafka cluster, host:port,...)");
+        }
+        if (!kafka.inTopics().isEmpty() && kafka.inPattern().isPresent()) {
+            problems.add("kafka.in.topics and kafka.in.pattern are both set: consume named topics or a pattern, not both");
+        }
+        if (!kafka.inbound() && !kafka.outbound()) {
+            problems.add("bridges=kafka has nothing to do: set kafka.in.topics (or kafka.in.pattern) for Kafka → channels, "
+                    + "and/or kafka.out.channels with kafka.out.topic for channels → Kafka");
+        }
+        if (kafka.outbound() != kafka.outTopic().isPresent()) {
+            problems.add(kafka.outbound() ? "kafka.out.channels is set without kafka.out.topic, the topic to produce to"
+                    : "kafka.out.topic is set without kafka.out.channels, the channels to produce");
+        }
+        for (String topic : kafka.inTopics()) {
+            if (kafka.route(topic).isEmpty()) {
+                problems.add("kafka.in.topics names " + topic + ", which kafka.in.channels gives no channel: add " + topic
+                        + "=TEMPLATE or *=TEMPLATE to kafka.in.channels");
+            }
+        }
+        if (kafka.inPattern().isPresent() && kafka.route(TopicRoute.ANY_TOPIC).isEmpty()) {
+            problems.add("kafka.in.pattern needs a route for any topic it may match: add *=TEMPLATE to kafka.in.channels");
+        }
+        boolean sasl = kafka.securityProtocol().startsWith("SASL_");
+        if (sasl && (kafka.saslUsername().isEmpty() || kafka.saslPassword().isEmpty())) {
+            problems.add("kafka.security.protocol=" + kafka.securityProtocol() + " needs kafka.sasl.username and kafka.sasl.password");
+        }
+        if (!sasl && (kafka.saslUsername().isPresent() || kafka.saslPassword().isPresent())) {
+            problems.add("kafka.sasl.username/password are set but kafka.security.protocol is " + kafka.securityProtocol()
+                    + ": use SASL_SSL (or SASL_PLAINTEXT)");
+        }
+        boolean tls = kafka.securityProtocol().endsWith("SSL");
+        if (!tls && (kafka.truststore().isPresent() || kafka.keystore().isPresent())) {
+            problems.add("kafka.ssl.* is set but kafka.security.protocol is " + kafka.securityProtocol() + ": use SSL or SASL_SSL");
+        }
     }
 
     /** Settings that are each valid but make no sense together. */
@@ -125,6 +201,7 @@ public final class ConfigLoader {
             problems.add("outbound.queue.bytes (" + Sizes.format(config.outboundQueueBytes()) + ") must be at least frame.max.bytes ("
                     + Sizes.format(config.frameMaxBytes()) + "), or one full-size message would disconnect its subscribers");
         }
+        checkKafka(config, problems);
         if (config.tls().keystore().isPresent() && config.tls().dev()) {
             problems.add("tls.keystore and dev.tls are both set: use your certificate or the self-signed one, not both");
         }

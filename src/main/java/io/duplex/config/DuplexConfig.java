@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The resolved, validated configuration of one Duplex node. What each value means, its default and what
@@ -37,7 +38,9 @@ public record DuplexConfig(
         Duration shutdownTimeout,
         String logLevel,
         RedisUri redisUri,
-        Duration presenceTtl) {
+        Duration presenceTtl,
+        List<String> bridges,
+        Kafka kafka) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
@@ -72,5 +75,33 @@ public record DuplexConfig(
 
     /** Limits against abuse, per connection, user and client address. */
     public record Limits(int connectionsPerUser, int publishRate, int handshakeRate, boolean compression) {
+    }
+
+    /**
+     * The Kafka bridge (bridges=kafka): where Kafka is, what comes in (topics or a pattern, and the route of each topic to
+     * its channel) and what goes out (channel patterns to one topic), how to behave while Kafka is away, and security.
+     */
+    public record Kafka(List<String> bootstrapServers, String groupId, List<String> inTopics, Optional<Pattern> inPattern,
+            List<TopicRoute> inChannels, boolean inFromEarliest, List<ChannelPattern> outChannels, Optional<String> outTopic, boolean outBuffered,
+            long outBuffer, Duration outTimeout, Duration sessionTimeout, Duration connectTimeout, String securityProtocol,
+            String saslMechanism, Optional<String> saslUsername, Optional<Secret> saslPassword, Optional<Path> truststore,
+            Optional<Secret> truststorePassword, Optional<Path> keystore, Optional<Secret> keystorePassword,
+            Optional<Path> properties) {
+
+        /** Whether records of Kafka topics are published to channels. */
+        public boolean inbound() {
+            return !inTopics.isEmpty() || inPattern.isPresent();
+        }
+
+        /** Whether channel messages are produced to Kafka. */
+        public boolean outbound() {
+            return !outChannels.isEmpty();
+        }
+
+        /** The route of a topic's records: its own, else the one for every topic ({@code *}), else none. */
+        public Optional<TopicRoute> route(String topic) {
+            Optional<TopicRoute> own = inChannels.stream().filter(r -> r.topic().equals(topic)).findFirst();
+            return own.isPresent() ? own : inChannels.stream().filter(r -> r.topic().equals(TopicRoute.ANY_TOPIC)).findFirst();
+        }
     }
 }

@@ -121,7 +121,71 @@ public enum Setting {
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server waits for requests in flight before it exits. Embedded server only."),
     LOG_LEVEL("log.level", "info", ValueType.oneOf("error", "warn", "info", "debug"),
-            "Level of Duplex's own log lines; debug adds one line per session opened and closed. Embedded server only.");
+            "Level of Duplex's own log lines; debug adds one line per session opened and closed. Embedded server only."),
+
+    // ---- Bridges (docs/bridges.md) ----
+    BRIDGES("bridges", "", ValueType.someOf("kafka"),
+            "Bridges this node runs between its channels and outside systems. kafka: records of Kafka topics become "
+                    + "channel messages, and channel messages become Kafka records (the kafka.* settings). Empty: none."),
+    KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", null, KafkaValues.bootstrapServers(),
+            "The Kafka cluster of bridges=kafka. A host that does not resolve fails the start; a cluster that does not "
+                    + "answer does not: the node starts with the bridge down (/api/health) and connects when Kafka comes."),
+    KAFKA_GROUP_ID("kafka.group.id", "duplex", ValueType.text("a Kafka consumer group id"),
+            "Consumer group of every node of this Duplex: each record is handled by one node, and the nodes share the "
+                    + "partitions. Offsets are committed to it once Duplex accepted the records."),
+    KAFKA_IN_TOPICS("kafka.in.topics", null, KafkaValues.topics(),
+            "Topics whose records are published to channels. A topic that does not exist fails the start (or, when Kafka "
+                    + "was unreachable at start, stops the bridge when it connects)."),
+    KAFKA_IN_PATTERN("kafka.in.pattern", null, KafkaValues.pattern(),
+            "Instead of kafka.in.topics: every topic whose whole name matches this regular expression, including topics "
+                    + "created later."),
+    KAFKA_IN_CHANNELS("kafka.in.channels", "*={topic}", KafkaValues.routes(),
+            "The channel of each record: TOPIC=TEMPLATE routes, * for topics without their own. {key} is the record's "
+                    + "key, {header:NAME} a header's value, {topic} and {partition} the record's. A record whose channel is "
+                    + "not valid, or whose value is over message.max.bytes, is skipped with one log line and counted."),
+    KAFKA_IN_FROM("kafka.in.from", "latest", ValueType.oneOf("latest", "earliest"),
+            "Where a consumer group new to a topic starts: latest (records produced from then on) or earliest (every "
+                    + "record the topic still holds). Afterwards the group's committed offsets decide."),
+    KAFKA_OUT_CHANNELS("kafka.out.channels", null, KafkaValues.channelPatterns(),
+            "Channels whose messages are produced to kafka.out.topic (key: the channel; value: the message as JSON). "
+                    + "Messages that came from Kafka are never produced back."),
+    KAFKA_OUT_TOPIC("kafka.out.topic", null, KafkaValues.topic(),
+            "The topic messages of kafka.out.channels are produced to (idempotent producer, acks=all)."),
+    KAFKA_OUT_UNAVAILABLE("kafka.out.unavailable", "fail", ValueType.oneOf("fail", "buffer"),
+            "What a publish to an exported channel does while Kafka is unreachable. fail: it is refused with "
+                    + "engine_unavailable (REST 503), before any subscriber sees it. buffer: it is accepted, and its record "
+                    + "waits for Kafka within kafka.out.buffer and kafka.out.timeout; records past either are dropped, logged "
+                    + "and counted (/api/health)."),
+    KAFKA_OUT_BUFFER("kafka.out.buffer", "32MiB", ValueType.size(64 * 1024, 8L * 1024 * 1024 * 1024),
+            "Bytes of records waiting for Kafka. Full: with kafka.out.unavailable=fail publishes to exported channels are "
+                    + "refused with engine_unavailable; with buffer the new record is dropped and counted."),
+    KAFKA_OUT_TIMEOUT("kafka.out.timeout", "2m", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)),
+            "How long a record may wait for Kafka to take it. Longer: dropped, logged and counted."),
+    KAFKA_SESSION_TIMEOUT("kafka.session.timeout", "10s", ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(30)),
+            "How long the group waits for a node that stopped answering (crashed) before its partitions move to the "
+                    + "others. Must lie within the broker's group.min/max.session.timeout.ms."),
+    KAFKA_CONNECT_TIMEOUT("kafka.connect.timeout", "5s", ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)),
+            "How long the start waits for Kafka to answer, to check the topics. Then the node starts with the bridge "
+                    + "down, and connects when Kafka comes."),
+    KAFKA_SECURITY_PROTOCOL("kafka.security.protocol", "PLAINTEXT", ValueType.oneOf("plaintext", "ssl", "sasl_plaintext", "sasl_ssl"),
+            "How the bridge talks to Kafka: PLAINTEXT, SSL (TLS), SASL_PLAINTEXT or SASL_SSL (SASL over TLS)."),
+    KAFKA_SASL_MECHANISM("kafka.sasl.mechanism", "PLAIN", KafkaValues.saslMechanism(),
+            "With a SASL_* protocol: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, with kafka.sasl.username and kafka.sasl.password."),
+    KAFKA_SASL_USERNAME("kafka.sasl.username", null, ValueType.text("a user name"),
+            "The SASL user name."),
+    KAFKA_SASL_PASSWORD("kafka.sasl.password", null, ValueType.secret("a password", 1),
+            "The SASL password. A secret: never logged."),
+    KAFKA_SSL_TRUSTSTORE("kafka.ssl.truststore", null, ValueType.text("a path to a PEM, PKCS12 (.p12/.pfx) or JKS file"),
+            "Certificates the bridge trusts for Kafka's TLS (default: the JVM's). The type follows the file's extension."),
+    KAFKA_SSL_TRUSTSTORE_PASSWORD("kafka.ssl.truststore.password", null, ValueType.secret("a password", 1),
+            "Password of a PKCS12 or JKS kafka.ssl.truststore. A secret: never logged."),
+    KAFKA_SSL_KEYSTORE("kafka.ssl.keystore", null, ValueType.text("a path to a PKCS12 (.p12/.pfx) or JKS file"),
+            "The bridge's own certificate and key, for brokers that ask clients for one (mutual TLS)."),
+    KAFKA_SSL_KEYSTORE_PASSWORD("kafka.ssl.keystore.password", null, ValueType.secret("a password", 1),
+            "Password of kafka.ssl.keystore (and of its key). A secret: never logged."),
+    KAFKA_PROPERTIES("kafka.properties", null, ValueType.text("a path to a properties file"),
+            "More Kafka client settings, passed as they are to the bridge's consumer, producer and admin client (e.g. "
+                    + "ssl.endpoint.identification.algorithm). The settings above win; values are never logged.");
 
     private final String key;
     private final String defaultValue;

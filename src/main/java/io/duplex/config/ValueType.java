@@ -151,6 +151,29 @@ abstract class ValueType<T> {
         };
     }
 
+    /** Comma-separated items, each one of the choices; an empty text is the empty list. */
+    static ValueType<List<String>> someOf(String... choices) {
+        List<String> allowed = Arrays.asList(choices);
+        return new ValueType<>() {
+            @Override
+            String expected() {
+                return "comma-separated, each one of " + String.join(", ", allowed) + " (or nothing)";
+            }
+
+            @Override
+            List<String> parse(String text) {
+                if (text.isBlank()) {
+                    return List.of();
+                }
+                List<String> items = Arrays.stream(text.split(",", -1)).map(i -> i.trim().toLowerCase(Locale.ROOT)).distinct().toList();
+                if (!allowed.containsAll(items)) {
+                    throw new IllegalArgumentException(expected());
+                }
+                return items;
+            }
+        };
+    }
+
     /** {@code true} or {@code false} (also yes/no, on/off, 1/0). */
     static ValueType<Boolean> bool() {
         return new ValueType<>() {

@@ -55,23 +55,26 @@ public class Node {
     private final Hub hub;
     private final TokenVerifier tokens;
     private final Scheduler scheduler;
+    private final PublishListener published;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean stopping;
 
     protected Node() {
         // for CDI's client proxy
-        this(null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     @Inject
-    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub, TokenVerifier tokens, Scheduler scheduler) {
+    public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub, TokenVerifier tokens, Scheduler scheduler,
+            PublishListener published) {
         this.config = config;
         this.broker = broker;
         this.presence = presence;
         this.hub = hub;
         this.tokens = tokens;
         this.scheduler = scheduler;
+        this.published = published;
         this.clock = Clock.tickMillis(ZoneOffset.UTC);
     }
 
@@ -288,24 +291,38 @@ public class Node {
     /**
      * Publishes through the engine: on return the message is in history and on its way to every subscriber, or was
      * already (a {@link PublishResult.Outcome#DUPLICATE} of an earlier publish with the same idempotency key). Throws
-     * {@code idempotency_key_reused} when the key was used for a different message.
+     * {@code idempotency_key_reused} when the key was used for a different message. The bridges may refuse it first,
+     * with {@code engine_unavailable}, when they could not pass it on; they are told of it once, when it is published.
      */
     public PublishResult publish(PublishRequest request) {
         checkSize(request.data());
+        published.check(request.channel(), request.publisher());
         PublishResult result = broker.publish(request);
         if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
             throw keyReused(request);
         }
+        tell(result);
         return result;
     }
 
     /**
      * Publishes several messages in order (see {@link Broker#publishAll}): one result per request up to the first whose
-     * key was reused, which ends the list. Every message's size is checked before any is published.
+     * key was reused, which ends the list. Every message's size is checked, and every bridge asked, before any is
+     * published.
      */
     public List<PublishResult> publishAll(List<PublishRequest> requests) {
         requests.forEach(request -> checkSize(request.data()));
-        return broker.publishAll(requests);
+        requests.forEach(request -> published.check(request.channel(), request.publisher()));
+        List<PublishResult> results = broker.publishAll(requests);
+        results.forEach(this::tell);
+        return results;
+    }
+
+    /** Tells the bridges of a message published now: a repeat of an earlier publish was told then. */
+    private void tell(PublishResult result) {
+        if (result.outcome() == PublishResult.Outcome.PUBLISHED) {
+            published.accepted(result.message());
+        }
     }
 
     /** The error for a request whose idempotency key was used for a different message within the window. */
@@ -340,6 +357,11 @@ public class Node {
 
     public String engine() {
         return broker.name();
+    }
+
+    /** Whether the engine carries every message to the subscribers of every node (Redis), not only this one's. */
+    public boolean sharedEngine() {
+        return broker.sharesChannels();
     }
 
     public boolean healthy() {

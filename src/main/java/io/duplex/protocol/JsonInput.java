@@ -43,6 +43,13 @@ public final class JsonInput {
         return object;
     }
 
+    /** The one JSON value of {@code text}, of any kind (a bridge's record value); throws {@code bad_request} naming what is wrong. */
+    public static JsonValue readValue(String text, String what) {
+        JsonValue value = read(text, what);
+        checkSurrogates(text);
+        return value;
+    }
+
     private static JsonValue read(String text, String what) {
         if (text.isBlank()) {
             throw bad("empty " + what + "; expected a JSON object");

@@ -6,6 +6,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON documents of the REST API, exactly as contract v1 names their fields. */
 public final class Dto {
@@ -68,10 +69,19 @@ public final class Dto {
     public record SessionList(List<SessionInfo> sessions) {
     }
 
-    @Schema(description = "Whether this node can serve; 503 with status `down` while it cannot.")
-    @JsonbPropertyOrder({"status", "engine", "version", "mode", "sessions", "channels"})
+    @Schema(description = "Whether this node can serve; 503 with status `down` while it cannot. A bridge that is down "
+            + "does not make the node down: it serves its clients, and the bridge reconnects.")
+    @JsonbPropertyOrder({"status", "engine", "version", "mode", "sessions", "channels", "bridges"})
     public record Health(@Schema(allowableValues = {"up", "down"}) String status, String engine, String version,
-            String mode, int sessions, int channels) {
+            String mode, int sessions, int channels, List<Bridge> bridges) {
+    }
+
+    @Schema(description = "A bridge to an outside system (bridges setting) and its state.")
+    @JsonbPropertyOrder({"name", "state", "detail", "counters"})
+    public record Bridge(@Schema(description = "The bridge's name, e.g. kafka.") String name,
+            @Schema(allowableValues = {"starting", "up", "down", "failed", "stopped"}) String state,
+            @Schema(description = "One line saying where it is connected, or why it is not.") String detail,
+            @Schema(description = "What it has done since it started, e.g. in, skipped, out, dropped.") Map<String, Long> counters) {
     }
 
     @Schema(description = "One message of a batch publish.")

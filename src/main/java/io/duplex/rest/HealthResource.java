@@ -1,6 +1,7 @@
 package io.duplex.rest;
 
 import io.duplex.app.Version;
+import io.duplex.bridge.Bridges;
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Hub;
 import io.duplex.core.Node;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /** Readiness for load balancers and operators. */
 @ApplicationScoped
@@ -28,9 +30,11 @@ public class HealthResource {
     private final Hub hub;
     private final Version version;
     private final String mode;
+    private final Bridges bridges;
 
     protected HealthResource() {
         // for CDI's client proxy
+        this.bridges = null;
         this.node = null;
         this.hub = null;
         this.version = null;
@@ -38,7 +42,8 @@ public class HealthResource {
     }
 
     @Inject
-    public HealthResource(Node node, Hub hub, Version version, DuplexConfig config) {
+    public HealthResource(Node node, Hub hub, Version version, DuplexConfig config, Bridges bridges) {
+        this.bridges = bridges;
         this.node = node;
         this.hub = hub;
         this.version = version;
@@ -47,7 +52,8 @@ public class HealthResource {
 
     @GET
     @Operation(operationId = "getHealth", summary = "Health",
-            description = "200 while the node can serve; 503 while the engine is unreachable or the node is stopping. Needs no credentials.")
+            description = "200 while the node can serve; 503 while the engine is unreachable or the node is stopping. Needs no credentials. "
+                    + "Each bridge is listed with its state; a bridge that is down leaves the node up.")
     @ApiResponse(responseCode = "200", description = "up", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = Dto.Health.class)))
     @ApiResponse(responseCode = "503", description = "down", content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -63,8 +69,10 @@ public class HealthResource {
                 up = false;
             }
         }
+        List<Dto.Bridge> links = bridges.statuses().stream()
+                .map(b -> new Dto.Bridge(b.name(), b.state().label(), b.detail(), b.counters())).toList();
         Dto.Health health = new Dto.Health(up ? "up" : "down", node.engine(), version.value(), mode,
-                hub.sessionCount(), channels);
+                hub.sessionCount(), channels, links);
         return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(health).build();
     }
 }

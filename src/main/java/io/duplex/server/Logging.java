@@ -1,5 +1,6 @@
 package io.duplex.server;
 
+import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -18,6 +19,8 @@ final class Logging {
     private static final String[] QUIET = {"org.eclipse.jetty", "org.jboss.weld", "org.glassfish", "io.swagger", "org.hibernate.validator"};
     private static final Logger[] CONFIGURED = new Logger[QUIET.length + 1];
     private static final Logger CLIENT_GONE = Logger.getLogger("io.duplex.server.ClientGone");
+    /** Exceptions whose message alone says why the application cannot start. */
+    private static final Set<String> EXPLAINED = Set.of("io.duplex.bridge.BridgeException");
 
     private Logging() {
     }
@@ -44,7 +47,7 @@ final class Logging {
             }
         };
         out.setLevel(Level.ALL);
-        out.setFilter(Logging::notAClientGone);
+        out.setFilter(record -> notAClientGone(record) && notAnExplainedFailure(record));
         root.addHandler(out);
         root.setLevel(Level.INFO);
         for (int i = 0; i < QUIET.length; i++) {
@@ -69,6 +72,23 @@ final class Logging {
             if (t instanceof EofException) {
                 CLIENT_GONE.fine(() -> "a client closed its connection before its response was complete ("
                         + record.getMessage() + ")");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A start that fails for a reason the application explains itself (a bridge that cannot run: an unknown Kafka topic)
+     * is reported by the launcher in one line, "duplex: could not start: …"; Jetty's warning of the same failure would
+     * add the exception's whole stack trace to it. (The webapp's classes are not this loader's: compared by name.)
+     */
+    private static boolean notAnExplainedFailure(LogRecord record) {
+        if (record.getLoggerName() == null || !record.getLoggerName().startsWith("org.eclipse.jetty")) {
+            return true;
+        }
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (EXPLAINED.contains(t.getClass().getName())) {
                 return false;
             }
         }

@@ -16,4 +16,11 @@ class ConfigurationDocTest {
         String table = SettingsTable.markdown();
         assertTrue(page.contains(table), "docs/configuration.md is out of date; replace its table with:\n\n" + table);
     }
+
+    @Test
+    void theBridgesPageHasTheCurrentTableOfTheBridgeSettings() throws IOException {
+        String page = Files.readString(Path.of("docs/bridges.md"));
+        String table = SettingsTable.markdown(s -> s == Setting.BRIDGES || s.key().startsWith("kafka."));
+        assertTrue(page.contains(table), "docs/bridges.md is out of date; replace its table with:\n\n" + table);
+    }
 }

@@ -332,6 +332,7 @@ class RestContractIT {
         JsonObject health = node.rest().getJson("health");
         assertEquals("up", health.getString("status"));
         assertEquals("memory", health.getString("engine"));
+        assertEquals(0, health.getJsonArray("bridges").size(), "a node without the bridges setting runs none");
     }
 
     static JsonObject assertProblem(Response response, int status, String code) {

@@ -181,12 +181,21 @@ public final class RedisServer implements AutoCloseable {
      * restarts: the same keys, but a new process.
      */
     public synchronized void restartKeepingData() {
+        restartKeepingData(() -> { });
+    }
+
+    /** The same, running {@code whileDown} (waiting for what an outage does, say) while the server is stopped. */
+    public synchronized void restartKeepingData(Runnable whileDown) {
         String reply = command("SAVE");
         if (!reply.startsWith("+OK")) {
             throw new IllegalStateException("SAVE answered " + reply);
         }
         stop();
-        startAgain();
+        try {
+            whileDown.run();
+        } finally {
+            startAgain();
+        }
         try {
             // Later restarts of this server start empty again.
             Files.deleteIfExists(dir.resolve("dump.rdb"));

@@ -76,6 +76,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public boolean sharesChannels() {
+        return true;
+    }
+
+    @Override
     public void start(BrokerListener listener) {
         redis.topics().listener(listener);
     }

@@ -1,0 +1,247 @@
+package io.duplex.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.duplex.testing.Frames;
+import io.duplex.testing.KafkaFixture;
+import io.duplex.testing.Rest;
+import io.duplex.testing.TestServer;
+import io.duplex.testing.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Kafka bridge on one node, against a real KRaft broker, with Kafka's own clients on the other side: records a
+ * plain producer writes reach WebSocket subscribers and history; WebSocket and REST publishes reach a plain consumer;
+ * nothing loops back; bad records are skipped and counted without holding up the records after them.
+ */
+class KafkaBridgeIT {
+    @RegisterExtension
+    static final KafkaFixture KAFKA = new KafkaFixture();
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    /** A topic of this test's own, so that the tests sharing the broker never see each other's records. */
+    private static String topic(String name, int partitions) {
+        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        KAFKA.broker().createTopic(topic, partitions);
+        return topic;
+    }
+
+    private TestServer node(String... settings) {
+        List<String> all = new ArrayList<>(List.of("bridges", "kafka", "kafka.bootstrap.servers", KAFKA.broker().bootstrapServers(),
+                "kafka.group.id", "duplex-" + UUID.randomUUID(), "kafka.in.from", "earliest"));
+        all.addAll(List.of(settings));
+        return keep(TestServer.start(all.toArray(String[]::new)));
+    }
+
+    private KafkaProducer<String, String> producer() {
+        return keep(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer()));
+    }
+
+    private KafkaConsumer<String, String> consumer(String topic) {
+        KafkaConsumer<String, String> consumer = keep(new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer()));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** Reads the topic until {@code count} records came, or fails after 30 s. */
+    private static List<ConsumerRecord<String, String>> read(KafkaConsumer<String, String> consumer, int count) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        await("" + count + " records").atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            return records.size() >= count;
+        });
+        return records;
+    }
+
+    private static JsonObject health(TestServer node) {
+        try (Rest rest = new Rest(node.api()); Response response = rest.get("health")) {
+            return Frames.parse(response.readEntity(String.class));
+        }
+    }
+
+    private static JsonObject kafkaHealth(TestServer node) {
+        return health(node).getJsonArray("bridges").getJsonObject(0);
+    }
+
+    @Test
+    void aRecordFromAPlainProducerReachesAWebSocketSubscriberAndHistory() throws Exception {
+        String topic = topic("orders.status", 3);
+        TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", topic + "=order:{key}");
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe("order:42");
+
+        producer().send(new ProducerRecord<>(topic, "42", "{\"status\":\"shipped\"}")).get();
+
+        JsonObject push = browser.awaitMessages("order:42", 1).get(0);
+        assertEquals("{\"status\":\"shipped\"}", push.getJsonObject("data").toString());
+        try (Rest rest = new Rest(node.api())) {
+            JsonObject history = Rest.body(rest.get("channels/order:42/messages"));
+            assertEquals(1, history.getJsonArray("messages").size(), history.toString());
+            assertEquals("shipped", history.getJsonArray("messages").getJsonObject(0).getJsonObject("data").getString("status"));
+        }
+        JsonObject kafka = kafkaHealth(node);
+        assertEquals("kafka", kafka.getString("name"));
+        assertEquals("up", kafka.getString("state"), kafka.toString());
+        assertEquals(1, kafka.getJsonObject("counters").getInt("in"), kafka.toString());
+    }
+
+    @Test
+    void aValueThatIsNotJsonArrivesAsAString() throws Exception {
+        String topic = topic("plain", 1);
+        TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", "*=plain.{topic}");
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe("plain." + topic);
+
+        producer().send(new ProducerRecord<>(topic, null, "hello, {not json")).get();
+
+        assertEquals("\"hello, {not json\"", browser.awaitMessages("plain." + topic, 1).get(0).get("data").toString());
+    }
+
+    @Test
+    void webSocketAndRestPublishesReachAPlainKafkaConsumer() {
+        String out = topic("duplex.out", 2);
+        TestServer node = node("kafka.out.channels", "chat:*", "kafka.out.topic", out);
+        KafkaConsumer<String, String> consumer = consumer(out);
+        WsClient browser = keep(WsClient.connect(node.ws()));
+
+        JsonObject published = browser.publish("chat:1", "{\"text\":\"from a browser\"}");
+        try (Rest rest = new Rest(node.api())) {
+            rest.publish("chat:2", "\"from a backend\"");
+            rest.publish("news", "\"not exported\"");
+        }
+
+        List<ConsumerRecord<String, String>> records = read(consumer, 2);
+        assertEquals(List.of("chat:1", "chat:2"), records.stream().map(ConsumerRecord::key).sorted().toList());
+        ConsumerRecord<String, String> first = records.stream().filter(r -> r.key().equals("chat:1")).findFirst().orElseThrow();
+        JsonObject value = Frames.parse(first.value());
+        assertEquals("chat:1", value.getString("channel"));
+        assertEquals(published.getString("epoch"), value.getString("epoch"));
+        assertEquals(published.getJsonNumber("offset").longValue(), value.getJsonNumber("offset").longValue());
+        assertNotNull(Instant.parse(value.getString("time")));
+        assertTrue(value.isNull("user"), value.toString()); // dev mode: an anonymous session
+        assertEquals("from a browser", value.getJsonObject("data").getString("text"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kafkaHealth(node).getJsonObject("counters").getInt("out") == 2);
+        assertTrue(consumer.poll(Duration.ofSeconds(1)).isEmpty(), "only the exported channels were produced");
+    }
+
+    @Test
+    void aMessageThatCameFromKafkaIsNeverProducedBack() throws Exception {
+        String in = topic("loop.in", 1);
+        String out = topic("loop.out", 1);
+        // Every channel is exported, and the output topic is consumed too: the widest loop there is.
+        TestServer node = node("kafka.in.topics", in + "," + out, "kafka.in.channels", "*={topic}", "kafka.out.channels", "*",
+                "kafka.out.topic", out);
+        KafkaConsumer<String, String> reader = consumer(out);
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe(in);
+        browser.subscribe(out);
+
+        producer().send(new ProducerRecord<>(in, "k", "\"from kafka\"")).get();
+        browser.awaitMessages(in, 1);
+        try (Rest rest = new Rest(node.api())) {
+            rest.publish("from.rest", "\"from rest\"");
+        }
+
+        List<ConsumerRecord<String, String>> records = read(reader, 1);
+        assertEquals("from.rest", records.get(0).key(), "the REST message went out; the Kafka one did not");
+        await().atMost(Duration.ofSeconds(10)).until(() -> kafkaHealth(node).getJsonObject("counters").getInt("own") == 1);
+        assertTrue(reader.poll(Duration.ofSeconds(1)).isEmpty());
+        assertTrue(browser.messages(out).isEmpty(), "the record Duplex produced itself did not come back as a message");
+        assertEquals(1, browser.messages(in).size());
+    }
+
+    @Test
+    void badRecordsAreSkippedWithOneLineEachAndCountedWhileTheRecordsAfterThemPass() throws Exception {
+        String topic = topic("mixed", 1);
+        TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", topic + "=item:{key}", "message.max.bytes", "1KiB");
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe("item:good");
+        List<String> lines = watchLog();
+
+        KafkaProducer<String, String> producer = producer();
+        producer.send(new ProducerRecord<>(topic, null, "\"no key\""));
+        producer.send(new ProducerRecord<>(topic, "not a channel!", "\"bad channel\""));
+        producer.send(new ProducerRecord<>(topic, "good", "\"" + "x".repeat(2000) + "\""));
+        producer.send(new ProducerRecord<>(topic, "good", null));
+        producer.send(new ProducerRecord<>(topic, "good", "\"fine\"")).get();
+
+        assertEquals("\"fine\"", browser.awaitMessages("item:good", 1).get(0).get("data").toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 4);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).contains(topic + "-0@0") && lines.get(0).contains("no key"), lines.get(0));
+        assertTrue(lines.get(1).contains("@1") && lines.get(1).contains("not a channel!"), lines.get(1));
+        assertTrue(lines.get(2).contains("@2") && lines.get(2).contains("the most is 1024"), lines.get(2));
+        assertTrue(lines.get(3).contains("@3") && lines.get(3).contains("tombstone"), lines.get(3));
+        JsonObject counters = kafkaHealth(node).getJsonObject("counters");
+        assertEquals(4, counters.getInt("skipped"), counters.toString());
+        assertEquals(1, counters.getInt("in"), counters.toString());
+    }
+
+    /** The bridge's warnings from now on (the node runs in this JVM: its java.util.logging is this one's). */
+    private List<String> watchLog() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger("io.duplex.bridge.kafka");
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getMessage().contains("skipped")) {
+                    lines.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        keep(() -> logger.removeHandler(handler));
+        return lines;
+    }
+}

@@ -1,0 +1,214 @@
+package io.duplex.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.duplex.testing.Frames;
+import io.duplex.testing.KafkaFixture;
+import io.duplex.testing.Rest;
+import io.duplex.testing.TestServer;
+import io.duplex.testing.WarProcess;
+import io.duplex.testing.WsClient;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kafka bridge when Kafka is not there, or not as configured: a node starts without Kafka and connects when it comes;
+ * while Kafka is away a publish to an exported channel is refused (fail) or kept and delivered later (buffer); a
+ * configuration that cannot work fails the start with one line saying why.
+ */
+class KafkaOutageIT {
+    @RegisterExtension
+    static final KafkaFixture KAFKA = new KafkaFixture();
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    private static String topic(String name) {
+        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        KAFKA.broker().createTopic(topic, 1);
+        return topic;
+    }
+
+    private static List<String> settings(String... more) {
+        List<String> all = new ArrayList<>(List.of("bridges", "kafka", "kafka.bootstrap.servers", KAFKA.broker().bootstrapServers(),
+                "kafka.group.id", "duplex-" + UUID.randomUUID(), "kafka.in.from", "earliest"));
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private TestServer node(String... more) {
+        return keep(TestServer.start(settings(more).toArray(String[]::new)));
+    }
+
+    private static JsonObject health(TestServer node) {
+        try (Rest rest = new Rest(node.api()); Response response = rest.get("health")) {
+            assertEquals(200, response.getStatus(), "a bridge that is down leaves the node up");
+            return Frames.parse(response.readEntity(String.class));
+        }
+    }
+
+    private static JsonObject kafka(TestServer node) {
+        return health(node).getJsonArray("bridges").getJsonObject(0);
+    }
+
+    private static void awaitState(TestServer node, String state) {
+        await("kafka bridge " + state).atMost(Duration.ofSeconds(30)).until(() -> kafka(node).getString("state").equals(state));
+    }
+
+    private KafkaProducer<String, String> producer() {
+        return keep(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers()),
+                new StringSerializer(), new StringSerializer()));
+    }
+
+    private List<ConsumerRecord<String, String>> read(String topic, int count) {
+        KafkaConsumer<String, String> consumer = keep(new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer()));
+        consumer.subscribe(List.of(topic));
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        await(count + " records in " + topic).atMost(Duration.ofSeconds(60)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            return records.size() >= count;
+        });
+        return records;
+    }
+
+    @Test
+    void aNodeStartsWhileKafkaIsDownAndConnectsWhenItComes() throws Exception {
+        String in = topic("late.in");
+        String out = topic("late.out");
+        KAFKA.broker().stop();
+        TestServer node = node("kafka.in.topics", in, "kafka.out.channels", "late:*", "kafka.out.topic", out,
+                "kafka.connect.timeout", "1s");
+        JsonObject down = kafka(node);
+        assertEquals("down", down.getString("state"), down.toString());
+        assertTrue(down.getString("detail").contains("did not answer"), down.toString());
+
+        KAFKA.broker().startAgain();
+        awaitState(node, "up");
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe(in);
+        producer().send(new ProducerRecord<>(in, "k", "\"hello\"")).get();
+        assertEquals("\"hello\"", browser.awaitMessages(in, 1).get(0).get("data").toString());
+        try (Rest rest = new Rest(node.api())) {
+            rest.publish("late:1", "\"out\"");
+        }
+        assertEquals("late:1", read(out, 1).get(0).key());
+    }
+
+    @Test
+    void withFailAPublishToAnExportedChannelWhileKafkaIsAwayIsRefusedBeforeAnySubscriberSeesIt() {
+        String out = topic("fail.out");
+        TestServer node = node("kafka.out.channels", "orders:*", "kafka.out.topic", out, "kafka.out.unavailable", "fail");
+        awaitState(node, "up");
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe("orders:1");
+
+        KAFKA.broker().stop();
+        awaitState(node, "down");
+        JsonObject refused = browser.request("{\"type\":\"publish\",\"channel\":\"orders:1\",\"data\":1}");
+        assertEquals("error", refused.getString("type"), refused.toString());
+        assertEquals("engine_unavailable", refused.getString("code"));
+        try (Rest rest = new Rest(node.api())) {
+            try (Response response = rest.post("channels/orders:1/messages", "{\"data\":2}")) {
+                assertEquals(503, response.getStatus());
+                assertTrue(response.readEntity(String.class).contains("Kafka is unreachable"));
+            }
+            rest.publish("news", "\"channels that are not exported are not held up\"");
+            assertEquals(0, Rest.body(rest.get("channels/orders:1/messages")).getJsonArray("messages").size());
+        }
+        assertTrue(browser.messages("orders:1").isEmpty());
+        assertEquals(2, kafka(node).getJsonObject("counters").getInt("refused"));
+    }
+
+    @Test
+    void withBufferWhatIsPublishedWhileKafkaIsAwayReachesItWhenItIsBack() {
+        String out = topic("buffer.out");
+        TestServer node = node("kafka.out.channels", "orders:*", "kafka.out.topic", out, "kafka.out.unavailable", "buffer");
+        awaitState(node, "up");
+        try (Rest rest = new Rest(node.api())) {
+            rest.publish("orders:1", "0"); // the producer knows the topic before Kafka goes away
+            KAFKA.broker().stop();
+            awaitState(node, "down");
+            for (int i = 1; i <= 5; i++) {
+                rest.publish("orders:1", Integer.toString(i));
+            }
+        }
+        KAFKA.broker().startAgain();
+        List<ConsumerRecord<String, String>> records = read(out, 6);
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), records.stream()
+                .map(r -> Frames.parse(r.value()).getJsonNumber("data").longValue()).toList(), "all, once, in order");
+        await().atMost(Duration.ofSeconds(10)).until(() -> kafka(node).getJsonObject("counters").getInt("out") == 6);
+        assertEquals(0, kafka(node).getJsonObject("counters").getInt("dropped"));
+    }
+
+    @Test
+    void anUnknownTopicFailsTheStartWithOneLineNamingIt(@TempDir Path tmp) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        List<String> settings = settings("kafka.in.topics", "no-such-topic");
+        for (int i = 0; i < settings.size(); i += 2) {
+            args.add("--" + settings.get(i).replace('.', '-'));
+            args.add(settings.get(i + 1));
+        }
+        try (WarProcess war = WarProcess.start(tmp, args.toArray(String[]::new))) {
+            assertEquals(1, war.awaitExit(), String.join("\n", war.output()));
+            String line = "duplex: could not start: kafka: topic no-such-topic (kafka.in.topics) does not exist in the "
+                    + "cluster at " + KAFKA.broker().bootstrapServers() + "; create it, or correct kafka.in.topics";
+            assertTrue(war.output().contains(line), String.join("\n", war.output()));
+            assertTrue(war.output().stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace: " + String.join("\n", war.output()));
+        }
+    }
+
+    @Test
+    void aBootstrapHostThatDoesNotResolveFailsTheStart() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestServer.start("bridges", "kafka",
+                "kafka.bootstrap.servers", "no-such-host.invalid:9092", "kafka.in.topics", "t"));
+        String message = e.getCause().getMessage();
+        assertTrue(message.contains("kafka.bootstrap.servers=no-such-host.invalid:9092"), message);
+    }
+
+    @Test
+    void onTheMemoryEngineANodeRefusesAGroupThatAnotherNodeConsumes() {
+        String in = topic("memory.in");
+        List<String> shared = settings("kafka.in.topics", in);
+        TestServer first = keep(TestServer.start(shared.toArray(String[]::new)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka(first).getString("detail").contains("consuming 1 partition"));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> keep(TestServer.start(shared.toArray(String[]::new))));
+        String message = e.getCause().getMessage();
+        assertTrue(message.contains("already has 1 member") && message.contains("engine=memory"), message);
+    }
+}
