@@ -2,7 +2,6 @@ package io.duplex.bridge;
 
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
-import io.duplex.channel.Payload;
 import io.duplex.config.DuplexConfig;
 import io.duplex.broker.PublishRequest;
 import io.duplex.broker.PublishResult;
@@ -125,10 +124,13 @@ public class Bridges implements PublishListener {
      */
     private record Context(Node node, Publisher publisher, ScheduledExecutorService timer) implements BridgeContext {
         @Override
-        public Published publish(ChannelName channel, Payload data, String idempotencyKey) {
-            PublishResult result = node.publish(PublishRequest.of(channel, data, publisher)
-                    .withIdempotencyKey(IdempotencyKey.of(idempotencyKey)));
-            return new Published(result.message(), result.outcome() == PublishResult.Outcome.DUPLICATE);
+        public List<PublishResult> publishAll(List<Inbound> messages) {
+            List<PublishRequest> requests = new ArrayList<>(messages.size());
+            for (Inbound message : messages) {
+                requests.add(PublishRequest.of(message.channel(), message.data(), publisher)
+                        .withIdempotencyKey(IdempotencyKey.of(message.idempotencyKey())));
+            }
+            return node.publishAll(requests);
         }
 
         @Override

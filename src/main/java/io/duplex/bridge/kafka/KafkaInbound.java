@@ -1,13 +1,16 @@
 package io.duplex.bridge.kafka;
 
 import io.duplex.bridge.BridgeContext;
+import io.duplex.broker.PublishResult;
 import io.duplex.config.DuplexConfig;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +46,8 @@ final class KafkaInbound implements Runnable {
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final long ENGINE_RETRY_MILLIS = 1000;
+    /** Most records of a partition published in one call to the engine: one Redis script, kept short. */
+    private static final int BATCH = 100;
 
     private final DuplexConfig.Kafka kafka;
     private final Properties properties;
@@ -145,14 +150,11 @@ final class KafkaInbound implements Runnable {
             }
             boolean engineDown = false;
             for (TopicPartition partition : records.partitions()) {
-                for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                    if (!handle(record)) {
-                        // The engine did not take it: this partition starts again at this record after the pause.
-                        consumer.seek(partition, record.offset());
-                        engineDown = true;
-                        break;
-                    }
-                    handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                long again = publish(partition, records.records(partition));
+                if (again >= 0) {
+                    // The engine did not take that record: this partition starts again there after the pause.
+                    consumer.seek(partition, again);
+                    engineDown = true;
                 }
             }
             if (!handled.isEmpty()) {
@@ -172,39 +174,120 @@ final class KafkaInbound implements Runnable {
         }
     }
 
-    /** Publishes one record; false when the engine could not take it (the record must be tried again). */
-    private boolean handle(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Publishes a partition's records in order, in as few calls to the engine as the records it skips allow (one Redis
+     * round trip for up to {@value #BATCH} records), noting each handled offset. Returns the offset of the first record
+     * the engine did not take, to start again at, or -1 when every record was handled.
+     */
+    private long publish(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        List<ConsumerRecord<byte[], byte[]>> run = new ArrayList<>();
+        List<BridgeContext.Inbound> messages = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            BridgeContext.Inbound message = prepare(record);
+            if (message == null || run.size() == BATCH) {
+                // A skipped record is handled only after the records before it: offsets are committed in order.
+                long again = flush(partition, run, messages);
+                if (again >= 0) {
+                    return again;
+                }
+            }
+            if (message == null) {
+                handled.put(partition, next(record));
+            } else {
+                run.add(record);
+                messages.add(message);
+            }
+        }
+        return flush(partition, run, messages);
+    }
+
+    /** The message a record becomes, or null when it is skipped (counted, and logged unless it is our own). */
+    private BridgeContext.Inbound prepare(ConsumerRecord<byte[], byte[]> record) {
         Header from = record.headers().lastHeader(KafkaOutbound.SOURCE_HEADER);
         if (from != null && Arrays.equals(from.value(), source)) {
             counters.own.increment();
-            return true;
+            return null;
         }
-        RecordMapping.Message message;
         try {
-            message = mapping.map(record);
+            RecordMapping.Message message = mapping.map(record);
+            return new BridgeContext.Inbound(message.channel(), message.data(), key(record));
         } catch (RecordMapping.Unfit e) {
             skip(record, e.getMessage());
-            return true;
+            return null;
         }
+    }
+
+    /**
+     * Publishes a run of records in one call and empties the lists. Returns the offset to start again at when the engine
+     * did not take them (then none was published), or -1.
+     */
+    private long flush(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> run, List<BridgeContext.Inbound> messages) {
         try {
-            BridgeContext.Published published = context.publish(message.channel(), message.data(), key(record));
-            (published.repeat() ? counters.redelivered : counters.in).increment();
-            return true;
-        } catch (DuplexException e) {
-            if (e.code() == ErrorCode.ENGINE_UNAVAILABLE) {
-                LOG.log(Level.FINE, () -> "kafka: the engine did not take " + describe(record) + " (" + e.getMessage()
-                        + "); trying again in 1 s");
-                return false;
+            int done = 0;
+            while (done < run.size()) {
+                List<PublishResult> results;
+                try {
+                    results = context.publishAll(messages.subList(done, messages.size()));
+                } catch (DuplexException e) {
+                    if (e.code() == ErrorCode.ENGINE_UNAVAILABLE) {
+                        ConsumerRecord<byte[], byte[]> first = run.get(done);
+                        LOG.log(Level.FINE, () -> "kafka: the engine did not take " + describe(first) + " and the "
+                                + (run.size() - 1) + " after it (" + e.getMessage() + "); trying again in 1 s");
+                        return first.offset();
+                    }
+                    // One of them is not valid for a channel (too large), and none was published: each goes alone, so
+                    // that only that one is skipped.
+                    return publishEach(partition, run.subList(done, run.size()), messages.subList(done, messages.size()));
+                }
+                if (results.isEmpty()) {
+                    throw new IllegalStateException("the engine answered no result for " + (run.size() - done) + " messages");
+                }
+                for (PublishResult result : results) {
+                    count(run.get(done), result);
+                    handled.put(partition, next(run.get(done)));
+                    done++;
+                }
             }
-            skip(record, e.getMessage());
-            return true;
-        } catch (RuntimeException e) {
-            // Not a bad record nor an outage: a fault. It is logged in full and the record skipped, so that one record never
-            // stalls its partition for good.
-            LOG.log(Level.SEVERE, "kafka: publishing " + describe(record) + " failed; the record is skipped", e);
-            counters.skipped.increment();
-            return true;
+            return -1;
+        } finally {
+            run.clear();
+            messages.clear();
         }
+    }
+
+    /** Publishes each record alone: a record that is not valid is skipped, and the others go on. */
+    private long publishEach(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> run, List<BridgeContext.Inbound> messages) {
+        for (int i = 0; i < run.size(); i++) {
+            ConsumerRecord<byte[], byte[]> record = run.get(i);
+            try {
+                count(record, context.publishAll(List.of(messages.get(i))).get(0));
+            } catch (DuplexException e) {
+                if (e.code() == ErrorCode.ENGINE_UNAVAILABLE) {
+                    return record.offset();
+                }
+                skip(record, e.getMessage());
+            } catch (RuntimeException e) {
+                // Not a bad record nor an outage: a fault. It is logged in full and the record skipped, so that one record
+                // never stalls its partition for good.
+                LOG.log(Level.SEVERE, "kafka: publishing " + describe(record) + " failed; the record is skipped", e);
+                counters.skipped.increment();
+            }
+            handled.put(partition, next(record));
+        }
+        return -1;
+    }
+
+    private void count(ConsumerRecord<byte[], byte[]> record, PublishResult result) {
+        switch (result.outcome()) {
+            case PUBLISHED -> counters.in.increment();
+            case DUPLICATE -> counters.redelivered.increment();
+            default -> skip(record, "its idempotency key " + key(record) + " was used within publish.idempotency.window for "
+                    + "another message (was the topic deleted and created again?)");
+        }
+    }
+
+    private static OffsetAndMetadata next(ConsumerRecord<?, ?> record) {
+        return new OffsetAndMetadata(record.offset() + 1);
     }
 
     private void skip(ConsumerRecord<byte[], byte[]> record, String reason) {
