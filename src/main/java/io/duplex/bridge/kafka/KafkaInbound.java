@@ -183,38 +183,42 @@ final class KafkaInbound implements Runnable {
         List<ConsumerRecord<byte[], byte[]>> run = new ArrayList<>();
         List<BridgeContext.Inbound> messages = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            BridgeContext.Inbound message = prepare(record);
+            BridgeContext.Inbound message = null;
+            String unfit = null;
+            if (!own(record)) {
+                try {
+                    RecordMapping.Message mapped = mapping.map(record);
+                    message = new BridgeContext.Inbound(mapped.channel(), mapped.data(), key(record));
+                } catch (RecordMapping.Unfit e) {
+                    unfit = e.getMessage();
+                }
+            }
             if (message == null || run.size() == BATCH) {
-                // A skipped record is handled only after the records before it: offsets are committed in order.
+                // A skipped record is handled (and logged) only after the records before it: offsets go in order.
                 long again = flush(partition, run, messages);
                 if (again >= 0) {
                     return again;
                 }
             }
-            if (message == null) {
-                handled.put(partition, next(record));
-            } else {
+            if (message != null) {
                 run.add(record);
                 messages.add(message);
+                continue;
             }
+            if (unfit == null) {
+                counters.own.increment();
+            } else {
+                skip(record, unfit);
+            }
+            handled.put(partition, next(record));
         }
         return flush(partition, run, messages);
     }
 
-    /** The message a record becomes, or null when it is skipped (counted, and logged unless it is our own). */
-    private BridgeContext.Inbound prepare(ConsumerRecord<byte[], byte[]> record) {
+    /** Whether this Duplex produced the record itself (its outbound side), reading it back now from a topic it consumes. */
+    private boolean own(ConsumerRecord<byte[], byte[]> record) {
         Header from = record.headers().lastHeader(KafkaOutbound.SOURCE_HEADER);
-        if (from != null && Arrays.equals(from.value(), source)) {
-            counters.own.increment();
-            return null;
-        }
-        try {
-            RecordMapping.Message message = mapping.map(record);
-            return new BridgeContext.Inbound(message.channel(), message.data(), key(record));
-        } catch (RecordMapping.Unfit e) {
-            skip(record, e.getMessage());
-            return null;
-        }
+        return from != null && Arrays.equals(from.value(), source);
     }
 
     /**
