@@ -7,8 +7,8 @@
 #
 # Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis tomcat11kafka glassfish wildfly liberty
 #        libertyfeatures libertyee]   (default: all but libertyee)
-# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl; redis-server for tomcat11redis, Kafka's jars in
-# target/kafka-broker/lib (which `mvn verify` puts there) for tomcat11kafka.
+# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl; redis-server for tomcat11redis; for tomcat11kafka,
+# Kafka's jars in target/kafka-broker/lib (which `mvn verify` puts there; else this script fetches them with mvn).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -135,8 +135,11 @@ tomcat11redis_stop() { tomcat_stop; kill -TERM "$redis_pid" 2>/dev/null; wait "$
 # leave none of the bridge's or Kafka's threads behind.
 tomcat11kafka_prepare() {
   local lib="$root/target/kafka-broker/lib"
-  ls "$lib"/kafka-tools-*.jar >/dev/null 2>&1 \
-    || { say "no Kafka jars in $lib: run mvn verify, or mvn -f src/test/kafka/pom.xml dependency:copy-dependencies"; return 1; }
+  if ! ls "$lib"/kafka-tools-*.jar >/dev/null 2>&1; then
+    say "fetching Kafka's jars into $lib (once; mvn verify puts them there too)"
+    mvn -q -B -ntp -f "$root/src/test/kafka/pom.xml" -Dbroker.lib="$lib" dependency:copy-dependencies \
+      || { say "could not fetch Kafka's jars (mvn -f src/test/kafka/pom.xml dependency:copy-dependencies)"; return 1; }
+  fi
   tomcat_prepare "$TOMCAT11_VERSION" && tomcat11_configure || return 1
   local kafka_port controller_port; kafka_port=$(free_port); controller_port=$(free_port)
   mkdir -p "$dir/kafka"
@@ -155,7 +158,8 @@ tomcat11kafka_prepare() {
   local topic
   for topic in duplex.in duplex.out; do
     wait_for 90 "${kafka_java[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$kafka_port" --create \
-      --if-not-exists --topic "$topic" --partitions 1 --replication-factor 1 || { say "Kafka did not start: $(tail -3 "$dir/kafka.log")"; return 1; }
+      --if-not-exists --topic "$topic" --partitions 1 --replication-factor 1 \
+      || { say "Kafka did not start: $(tail -3 "$dir/kafka.log")"; kill -TERM "$kafka_pid"; wait "$kafka_pid"; return 1; }
   done
   printf 'CATALINA_OPTS="$CATALINA_OPTS -Dduplex.bridges=kafka -Dduplex.kafka.bootstrap.servers=127.0.0.1:%s -Dduplex.kafka.in.topics=duplex.in -Dduplex.kafka.out.channels=* -Dduplex.kafka.out.topic=duplex.out"\n' \
     "$kafka_port" >>"$home/bin/setenv.sh"
