@@ -3,7 +3,9 @@
 # fresh machine runs the whole suite and nothing fails deep inside a test for want of a program.
 #
 # The tests start real servers and a real browser: redis-server (the Redis engine), Debian's chromium (the browser
-# tests) and Node.js 20+ with npm (the JavaScript suites). This script checks each; what is missing it installs with
+# tests) and Node.js 20+ with npm (the JavaScript suites). The metrics tests read /metrics with the Prometheus project's
+# own tools: promtool (Debian's prometheus package: it lints the exposition and checks and unit-tests the alert rules)
+# and the text-format parser of its Python client (python3-prometheus-client). This script checks each; what is missing it installs with
 # apt-get (Debian, Ubuntu) when it runs as root or with password-less sudo, and otherwise stops with the exact command
 # to run. README.md's test command runs it; .ci/run runs README.md's test command.
 #
@@ -14,7 +16,8 @@ set -euo pipefail
 check_only=
 [ "${1:-}" = "--check" ] && check_only=1
 
-# command that must be on the PATH → the Debian package(s) that bring it
+# command that must be on the PATH (or, for prometheus_client, Python module that must import) → the Debian package(s)
+# that bring it
 declare -A PACKAGES=(
   [java]="openjdk-17-jdk-headless"
   [mvn]="maven"
@@ -22,13 +25,24 @@ declare -A PACKAGES=(
   [npm]="npm"
   [redis-server]="redis-server"
   [chromium]="chromium fonts-dejavu-core"
+  [promtool]="prometheus"
+  [prometheus_client]="python3-prometheus-client"
 )
-ORDER=(java mvn node npm redis-server chromium)
+ORDER=(java mvn node npm redis-server chromium promtool prometheus_client)
+
+present() {
+  if [ "$1" = prometheus_client ]; then
+    # Debian's own Python, which the package installs into (a python3 earlier on the PATH, pyenv's say, does not see it).
+    /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1
+  else
+    command -v "$1" >/dev/null 2>&1
+  fi
+}
 
 missing_commands=()
 packages=()
 for command in "${ORDER[@]}"; do
-  if ! command -v "$command" >/dev/null 2>&1; then
+  if ! present "$command"; then
     missing_commands+=("$command")
     read -r -a more <<<"${PACKAGES[$command]}"
     packages+=("${more[@]}")
@@ -79,8 +93,8 @@ if [ ${#packages[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
   hash -r
   for command in "${missing_commands[@]}"; do
-    command -v "$command" >/dev/null 2>&1 || {
-      echo "installed ${PACKAGES[$command]}, but $command is still not on the PATH ($PATH)" >&2
+    present "$command" || {
+      echo "installed ${PACKAGES[$command]}, but $command is still not there (PATH: $PATH)" >&2
       exit 1
     }
   done
@@ -116,4 +130,5 @@ if [ "${java_major%%.*}" -lt 17 ]; then
 fi
 
 echo "prerequisites: java ${java_major}, $(mvn -v 2>/dev/null | sed -n '1s/\x1b\[[0-9;]*m//g; 1s/ (.*//; 1p'), node $(node --version)," \
-  "$(redis-server --version | sed -n 's/.*\(v=[^ ]*\).*/redis-server \1/p'), $(chromium --version 2>/dev/null | sed -n 1p)"
+  "$(redis-server --version | sed -n 's/.*\(v=[^ ]*\).*/redis-server \1/p'), $(chromium --version 2>/dev/null | sed -n 1p)," \
+  "$(promtool --version 2>&1 | sed -n '1s/ (.*//p'), python3-prometheus-client $(/usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("prometheus_client"))' 2>/dev/null)"

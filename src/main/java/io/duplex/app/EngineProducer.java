@@ -10,6 +10,7 @@ import io.duplex.broker.redis.RedisConnections;
 import io.duplex.broker.redis.RedisPresence;
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Scheduler;
+import io.duplex.metrics.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -25,9 +26,9 @@ public class EngineProducer {
 
     @Produces
     @ApplicationScoped
-    Broker broker(DuplexConfig config, Scheduler scheduler) {
+    Broker broker(DuplexConfig config, Scheduler scheduler, Metrics metrics) {
         if (REDIS.equals(config.engine())) {
-            return new RedisBroker(redis(config, scheduler), retention(config), Clock.systemUTC());
+            return new RedisBroker(redis(config, scheduler, metrics), retention(config), Clock.systemUTC());
         }
         return new MemoryBroker(retention(config), Clock.systemUTC(), scheduler.executor());
     }
@@ -42,9 +43,9 @@ public class EngineProducer {
 
     @Produces
     @ApplicationScoped
-    Presence presence(DuplexConfig config, Scheduler scheduler) {
+    Presence presence(DuplexConfig config, Scheduler scheduler, Metrics metrics) {
         if (REDIS.equals(config.engine())) {
-            return new RedisPresence(redis(config, scheduler), config.presenceTtl(), Clock.systemUTC(), scheduler.executor());
+            return new RedisPresence(redis(config, scheduler, metrics), config.presenceTtl(), Clock.systemUTC(), scheduler.executor());
         }
         return new MemoryPresence();
     }
@@ -53,9 +54,9 @@ public class EngineProducer {
         presence.close();
     }
 
-    private synchronized RedisConnections redis(DuplexConfig config, Scheduler scheduler) {
+    private synchronized RedisConnections redis(DuplexConfig config, Scheduler scheduler, Metrics metrics) {
         if (redis == null) {
-            redis = RedisConnections.open(config.redisUri(), scheduler.executor());
+            redis = RedisConnections.open(config.redisUri(), scheduler.executor(), metrics.redis());
         }
         return redis;
     }

@@ -112,7 +112,8 @@ public final class ConfigLoader {
                 (RedisUri) values.get(Setting.REDIS_URI),
                 (Duration) values.get(Setting.PRESENCE_TTL),
                 castList(values.get(Setting.BRIDGES)),
-                kafka(values));
+                kafka(values),
+                management(values));
         checkConsistency(config);
         return config;
     }
@@ -190,6 +191,17 @@ public final class ConfigLoader {
         }
     }
 
+    private static DuplexConfig.Management management(Map<Setting, Object> values) {
+        Duration drain = (Duration) values.get(Setting.SHUTDOWN_DRAIN);
+        if (drain == null) {
+            // A production node sits behind a load balancer that needs a moment to stop sending it new connections; a
+            // developer's Ctrl-C should stop at once.
+            drain = "production".equals(values.get(Setting.MODE)) ? Duration.ofSeconds(5) : Duration.ZERO;
+        }
+        return new DuplexConfig.Management(DuplexConfig.MetricsAccess.of((String) values.get(Setting.METRICS_ACCESS)),
+                Optional.ofNullable((Integer) values.get(Setting.MANAGEMENT_PORT)), (String) values.get(Setting.MANAGEMENT_HOST), drain);
+    }
+
     /** Settings that are each valid but make no sense together. */
     private static void checkConsistency(DuplexConfig config) {
         List<String> problems = new ArrayList<>();
@@ -202,6 +214,10 @@ public final class ConfigLoader {
                     + Sizes.format(config.frameMaxBytes()) + "), or one full-size message would disconnect its subscribers");
         }
         checkKafka(config, problems);
+        if (config.management().port().isPresent() && config.management().port().get() != 0
+                && config.management().port().get() == config.port()) {
+            problems.add("management.port (" + config.port() + ") is the same as port: the management port must be another one");
+        }
         if (config.tls().keystore().isPresent() && config.tls().dev()) {
             problems.add("tls.keystore and dev.tls are both set: use your certificate or the self-signed one, not both");
         }

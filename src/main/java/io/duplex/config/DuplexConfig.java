@@ -40,7 +40,8 @@ public record DuplexConfig(
         RedisUri redisUri,
         Duration presenceTtl,
         List<String> bridges,
-        Kafka kafka) {
+        Kafka kafka,
+        Management management) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
@@ -70,6 +71,27 @@ public record DuplexConfig(
         /** Whether the REST API asks for credentials: an API key or a token key is configured. */
         public boolean api() {
             return tokens() || !apiKeys.isEmpty();
+        }
+    }
+
+    /**
+     * How the node is watched and stopped: who may read {@code /metrics}, the embedded server's management port (empty
+     * when none), and how long a stop drains before the sessions are closed.
+     */
+    public record Management(MetricsAccess metricsAccess, Optional<Integer> port, String host, Duration drain) {
+    }
+
+    /** Who may read {@code /metrics} (setting {@code metrics.access}). */
+    public enum MetricsAccess {
+        /** Callers with an API key or an admin token; anyone while the REST API asks for no credentials. */
+        API_KEY,
+        /** Anyone who reaches the path. */
+        OPEN,
+        /** Not served. */
+        OFF;
+
+        static MetricsAccess of(String label) {
+            return valueOf(label.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
         }
     }
 

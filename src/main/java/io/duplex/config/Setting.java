@@ -120,6 +120,23 @@ public enum Setting {
             "Negotiates permessage-deflate when a client offers it. Inflated messages are held to frame.max.bytes."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server waits for requests in flight before it exits. Embedded server only."),
+    SHUTDOWN_DRAIN("shutdown.drain", null, ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
+            "On SIGTERM, how long the embedded server drains before it closes the sessions with 1001: /api/health/ready "
+                    + "answers 503 and new WebSocket handshakes are refused with 503, so a load balancer or proxy sends new "
+                    + "connections to other nodes, while the open sessions are still served. Default: 5s in production mode, "
+                    + "0s (none) in dev mode. Embedded server only."),
+    METRICS_ACCESS("metrics.access", "api-key", ValueType.oneOf("api-key", "open", "off"),
+            "Who may read the Prometheus metrics at /metrics. api-key: callers with an API key or an admin token "
+                    + "(Authorization: Bearer), as for /api/sessions, so open only while the REST API asks for no credentials "
+                    + "(dev mode without keys). open: anyone who reaches the path (a network only Prometheus reaches). off: not "
+                    + "served. With management.port set, /metrics is served on that port alone, without credentials."),
+    MANAGEMENT_PORT("management.port", null, ValueType.integer(0, 65535),
+            "A second HTTP port of the embedded server for Prometheus and health checks: it serves /metrics and "
+                    + "/api/health/* without credentials and nothing else, and the main port then no longer serves /metrics. "
+                    + "0 picks a free port. Unset: no management port. Embedded server only."),
+    MANAGEMENT_HOST("management.host", "127.0.0.1", ValueType.text("a host name or IP address"),
+            "Address the management port binds: keep it on loopback or a private network, since it asks no credentials. "
+                    + "Embedded server only."),
     LOG_LEVEL("log.level", "info", ValueType.oneOf("error", "warn", "info", "debug"),
             "Level of Duplex's own log lines; debug adds one line per session opened and closed. Embedded server only."),
 

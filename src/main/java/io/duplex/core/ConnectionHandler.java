@@ -45,6 +45,11 @@ public class ConnectionHandler {
         return node.open(connection);
     }
 
+    /** The transport refused a handshake and closed it with {@code reason} before reading any frame. */
+    public void refused(DisconnectReason reason) {
+        node.handshakeRefused(reason);
+    }
+
     public void received(ClientSession session, String frame) {
         session.received();
         if (!session.open()) {

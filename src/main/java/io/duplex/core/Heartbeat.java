@@ -105,7 +105,7 @@ public class Heartbeat {
             return;
         }
         if (session.outbox().sendingForNanos(now) > config.outboundSendTimeout().toNanos()) {
-            node.disconnect(session, DisconnectReason.TOO_SLOW);
+            node.disconnect(session, DisconnectReason.SEND_STALLED);
             return;
         }
         if (expired(session)) {

@@ -55,6 +55,45 @@ public class Hub {
         return Set.copyOf(channels.keySet());
     }
 
+    // ---- counts for the metrics: read when scraped, so delivery pays nothing for them ----
+
+    /** WebSocket connections open on this node, whether or not they have sent {@code connect} yet. */
+    public int connectionCount() {
+        return sessions.size();
+    }
+
+    /** How many channels have at least one subscriber on this node. */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Subscriptions of this node's sessions, over all channels. */
+    public long subscriptionCount() {
+        long count = 0;
+        for (Set<Subscription> subscribers : channels.values()) {
+            count += subscribers.size();
+        }
+        return count;
+    }
+
+    /** Frames waiting in this node's outbound queues. */
+    public long queuedFrames() {
+        long frames = 0;
+        for (ClientSession session : sessions.values()) {
+            frames += session.outbox().queued();
+        }
+        return frames;
+    }
+
+    /** Bytes waiting in this node's outbound queues. */
+    public long queuedBytes() {
+        long bytes = 0;
+        for (ClientSession session : sessions.values()) {
+            bytes += session.outbox().queuedBytes();
+        }
+        return bytes;
+    }
+
     // ---- mutation, for Node ----
 
     void add(ClientSession session) {

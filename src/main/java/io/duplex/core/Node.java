@@ -56,18 +56,19 @@ public class Node {
     private final TokenVerifier tokens;
     private final Scheduler scheduler;
     private final PublishListener published;
+    private final NodeObserver observer;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private volatile boolean stopping;
 
     protected Node() {
         // for CDI's client proxy
-        this(null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null);
     }
 
     @Inject
     public Node(DuplexConfig config, Broker broker, Presence presence, Hub hub, TokenVerifier tokens, Scheduler scheduler,
-            PublishListener published) {
+            PublishListener published, NodeObserver observer) {
         this.config = config;
         this.broker = broker;
         this.presence = presence;
@@ -75,6 +76,7 @@ public class Node {
         this.tokens = tokens;
         this.scheduler = scheduler;
         this.published = published;
+        this.observer = observer;
         this.clock = Clock.tickMillis(ZoneOffset.UTC);
     }
 
@@ -100,9 +102,11 @@ public class Node {
     public ClientSession open(Connection connection) {
         ClientSession session = new ClientSession(newSessionId(), connection, clock.instant(),
                 config.outboundQueueMessages(), config.outboundQueueBytes(), config.limits().publishRate(), this::disconnect);
+        observer.connectionOpened();
         if (stopping) {
             connection.close(DisconnectReason.GOING_AWAY);
             session.markClosed(DisconnectReason.GOING_AWAY);
+            observer.connectionClosed(DisconnectReason.GOING_AWAY, DisconnectReason.GOING_AWAY.code());
             return session;
         }
         hub.add(session);
@@ -154,8 +158,9 @@ public class Node {
         if (session.markClosed(reason)) {
             release(session);
             session.connection().close(reason);
+            report(session, reason, reason.code());
             // A slow or flooding client is worth an operator's attention; the other reasons are routine.
-            Level level = reason == DisconnectReason.TOO_SLOW || reason == DisconnectReason.RATE_LIMIT ? Level.INFO : Level.FINE;
+            Level level = reason.code() == DisconnectReason.TOO_SLOW.code() || reason == DisconnectReason.RATE_LIMIT ? Level.INFO : Level.FINE;
             LOG.log(level, () -> session + " from " + session.remote() + " disconnected: " + reason.code() + " " + reason.reason());
         }
     }
@@ -165,8 +170,22 @@ public class Node {
         DisconnectReason reason = DisconnectReason.ofCode(code);
         if (session.markClosed(reason)) {
             release(session);
+            report(session, DisconnectReason.CLIENT_CLOSED, code);
             LOG.log(Level.FINE, () -> session + " from " + session.remote() + " closed: " + code);
         }
+    }
+
+    /** A refused WebSocket handshake (the transport closed it before any frame was read), for the metrics. */
+    public void handshakeRefused(DisconnectReason reason) {
+        observer.handshakeRefused(reason);
+    }
+
+    private void report(ClientSession session, DisconnectReason reason, int code) {
+        int dropped = session.outbox().discarded();
+        if (dropped > 0) {
+            observer.dropped(dropped);
+        }
+        observer.connectionClosed(reason, code);
     }
 
     /** Sends a message to one session as a {@code direct} push; false if the session is closing or not yet connected. */
@@ -230,6 +249,9 @@ public class Node {
             }
             Subscription.Outcome outcome = subscription.activate(
                     new ServerFrame.Subscribed(id, channel, position.epoch(), position.offset(), wasRecovered), position, recovered);
+            if (wasRecovered != null) {
+                observer.recovery(wasRecovered, recovered.size());
+            }
             act(channel, List.of(new Report(subscription, outcome)));
             presence.add(channel, new PresenceEntry(session.id(), session.user()));
         } catch (RuntimeException e) {
@@ -302,6 +324,7 @@ public class Node {
             throw keyReused(request);
         }
         tell(result);
+        count(request, result);
         return result;
     }
 
@@ -314,7 +337,10 @@ public class Node {
         requests.forEach(request -> checkSize(request.data()));
         requests.forEach(request -> published.check(request.channel(), request.publisher()));
         List<PublishResult> results = broker.publishAll(requests);
-        results.forEach(this::tell);
+        for (int i = 0; i < results.size(); i++) {
+            tell(results.get(i));
+            count(requests.get(i), results.get(i));
+        }
         return results;
     }
 
@@ -322,6 +348,14 @@ public class Node {
     private void tell(PublishResult result) {
         if (result.outcome() == PublishResult.Outcome.PUBLISHED) {
             published.accepted(result.message());
+        }
+    }
+
+    private void count(PublishRequest request, PublishResult result) {
+        if (result.outcome() == PublishResult.Outcome.PUBLISHED) {
+            observer.published(request.publisher().door());
+        } else if (result.outcome() == PublishResult.Outcome.DUPLICATE) {
+            observer.duplicate(request.publisher().door());
         }
     }
 
@@ -368,6 +402,11 @@ public class Node {
         return !stopping && broker.healthy();
     }
 
+    /** Whether the application is stopping: its sessions are being closed with 1001 and new ones refused. */
+    public boolean stopping() {
+        return stopping;
+    }
+
     private void checkSize(Payload data) {
         if (data.bytes() > config.messageMaxBytes()) {
             throw new DuplexException(ErrorCode.TOO_LARGE,
@@ -383,15 +422,20 @@ public class Node {
         }
         OutboundFrame frame = OutboundFrame.of(new ServerFrame.MessagePush(message));
         List<Report> reports = null; // only the subscriptions that need more than the send: almost always none
+        int delivered = 0;
         for (Subscription subscription : subscribers) {
             Subscription.Outcome outcome = subscription.deliver(message, frame);
-            if (outcome != Subscription.Outcome.OK) {
+            if (outcome == Subscription.Outcome.OK) {
+                delivered++;
+            } else {
                 if (reports == null) {
                     reports = new ArrayList<>();
                 }
                 reports.add(new Report(subscription, outcome));
             }
         }
+        // Counted once per message, not once per send: the metric costs the fan-out one add.
+        observer.delivered(delivered);
         if (reports != null) {
             act(message.channel(), reports);
         }
@@ -455,7 +499,11 @@ public class Node {
             for (Subscription subscription : live) {
                 History history = reads.computeIfAbsent(subscription.offset(),
                         offset -> broker.history(channel, HistoryQuery.after(offset, config.outboundQueueMessages() / 2 + 1)));
-                reports.add(new Report(subscription, subscription.repair(history)));
+                Subscription.Outcome outcome = subscription.repair(history);
+                if (outcome == Subscription.Outcome.OK) {
+                    observer.gapRepaired();
+                }
+                reports.add(new Report(subscription, outcome));
             }
         } catch (DuplexException e) {
             // Redis is away again: its outage is logged once by the engine, not once a second here.

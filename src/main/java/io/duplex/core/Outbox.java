@@ -33,6 +33,8 @@ final class Outbox {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
+    /** Frames dropped unsent when the outbox closed, for the metrics: written only on closing, never per frame. */
+    private final AtomicInteger discarded = new AtomicInteger();
     private volatile long sendStartedNanos;
     private volatile boolean closed;
 
@@ -54,6 +56,7 @@ final class Outbox {
             queued.decrementAndGet();
             queuedBytes.addAndGet(-frame.bytes());
             if (!closed) {
+                discarded.incrementAndGet(); // the frame that did not fit
                 close();
                 listener.overflowed();
             }
@@ -79,11 +82,20 @@ final class Outbox {
         return queued.get();
     }
 
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** Frames that were queued, or did not fit, and will never be sent because the outbox closed. */
+    int discarded() {
+        return discarded.get();
+    }
+
     /** Drops what is queued; nothing more is sent. */
     void close() {
         closed = true;
         queue.clear();
-        queued.set(0);
+        discarded.addAndGet(Math.max(0, queued.getAndSet(0)));
         queuedBytes.set(0);
     }
 

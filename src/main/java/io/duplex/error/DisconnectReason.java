@@ -25,8 +25,10 @@ public enum DisconnectReason {
     FRAME_TOO_LARGE(1009, "frame too large"),
     /** An operator disconnected the session through {@code DELETE /api/sessions/{id}}. */
     DISCONNECTED(4001, "disconnected by the API"),
-    /** The session's outbound queue overflowed or a send stalled: the client reads too slowly. */
+    /** The session's outbound queue overflowed: the client reads too slowly. */
     TOO_SLOW(4002, "too slow"),
+    /** One send to the session took longer than {@code outbound.send.timeout}: the client stopped reading. */
+    SEND_STALLED(4002, "too slow: a send stalled"),
     /** The connection's token expired and no fresh one arrived. */
     TOKEN_EXPIRED(4003, "token expired"),
     /** Nothing arrived from the client, not even a pong, within the heartbeat timeout. */

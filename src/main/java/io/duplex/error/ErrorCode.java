@@ -36,7 +36,12 @@ public enum ErrorCode {
      * A publish's idempotency key was used within {@code publish.idempotency.window} for a different message (another
      * channel or other data): nothing was published. A new message needs a new key.
      */
-    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 422);
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 422),
+    /**
+     * HTTP only: the node is draining before it stops and takes no new WebSocket connection; connect to another node
+     * (a proxy retries another one by itself). Answered to the handshake, so a WebSocket client sees a failed handshake.
+     */
+    SHUTTING_DOWN("shutting_down", 503);
 
     private final String code;
     private final int httpStatus;

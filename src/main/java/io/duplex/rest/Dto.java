@@ -84,6 +84,20 @@ public final class Dto {
             @Schema(description = "What it has done since it started, e.g. in, skipped, out, dropped.") Map<String, Long> counters) {
     }
 
+    @Schema(description = "Whether the node is alive: answered 200 while it can answer at all.")
+    public record Liveness(@Schema(allowableValues = {"up"}) String status) {
+    }
+
+    @Schema(description = "Whether the node is ready for new connections, and each thing that depends on.")
+    @JsonbPropertyOrder({"status", "checks"})
+    public record Readiness(@Schema(allowableValues = {"up", "down"}) String status, List<Check> checks) {
+    }
+
+    @Schema(description = "One thing readiness depends on: accepting (not draining or stopping), engine (reachable).")
+    @JsonbPropertyOrder({"name", "status", "detail"})
+    public record Check(String name, @Schema(allowableValues = {"up", "down"}) String status, String detail) {
+    }
+
     @Schema(description = "One message of a batch publish.")
     @JsonbPropertyOrder({"channel", "data", "idempotencyKey"})
     public record BatchMessage(@Schema(description = "The channel to publish to.") String channel,

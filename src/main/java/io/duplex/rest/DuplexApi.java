@@ -1,5 +1,6 @@
 package io.duplex.rest;
 
+import io.duplex.metrics.RestMeters;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.HashSet;
@@ -21,7 +22,7 @@ public class DuplexApi extends Application {
     public Set<Class<?>> getClasses() {
         Set<Class<?>> classes = new HashSet<>(RESOURCES);
         classes.addAll(Set.of(OpenApiDocument.class, Authentication.class, ContentNegotiation.class, ProblemMappers.Duplex.class,
-                ProblemMappers.Web.class, ProblemMappers.Unexpected.class, JsonConfig.class));
+                ProblemMappers.Web.class, ProblemMappers.Unexpected.class, JsonConfig.class, RestMeters.class));
         return classes;
     }
 

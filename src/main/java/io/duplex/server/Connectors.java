@@ -47,6 +47,18 @@ final class Connectors {
     }
 
     /**
+     * The management port: plain HTTP/1.1, no forwarded headers (nothing on it is decided by the client's address or
+     * scheme), for Prometheus and health checks on a private network.
+     */
+    static ServerConnector management(Server server, String host, int port) {
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(new HttpConfiguration()));
+        connector.setName("management");
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
+    /**
      * X-Forwarded-For/-Proto/-Host and RFC 7239 Forwarded, the headers proxy.trusted documents, and no others.
      * Jetty would also read X-Forwarded-Port, X-Forwarded-Server, X-Proxied-Https, Proxy-ssl-id and
      * Proxy-auth-cert, which common proxies neither set nor remove: a client could send them through the proxy to

@@ -2,15 +2,20 @@ package io.duplex.server;
 
 import io.duplex.config.CommandLine;
 import io.duplex.config.DuplexConfig;
+import io.duplex.config.Durations;
+import io.duplex.config.Embedded;
 import io.duplex.config.Setting;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -24,12 +29,17 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedServer.class.getName());
     private final Server server;
     private final ServerConnector connector;
+    private final ServerConnector management;
     private final DuplexConfig config;
+    private final AtomicBoolean draining;
 
-    private EmbeddedServer(Server server, ServerConnector connector, DuplexConfig config) {
+    private EmbeddedServer(Server server, ServerConnector connector, ServerConnector management, DuplexConfig config,
+            AtomicBoolean draining) {
         this.server = server;
         this.connector = connector;
+        this.management = management;
         this.config = config;
+        this.draining = draining;
     }
 
     /**
@@ -58,6 +68,15 @@ public final class EmbeddedServer implements AutoCloseable {
         Server server = new Server(threads);
         ServerConnector connector = Connectors.create(server, config, tls);
         server.addConnector(connector);
+        ServerMeters meters = new ServerMeters(threads);
+        meters.connector("main", statistics(connector));
+        ServerConnector management = null;
+        if (config.management().port().isPresent()) {
+            management = Connectors.management(server, config.management().host(), config.management().port().get());
+            server.addConnector(management);
+            meters.connector("management", statistics(management));
+        }
+        AtomicBoolean draining = new AtomicBoolean();
 
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
@@ -73,7 +92,10 @@ public final class EmbeddedServer implements AutoCloseable {
                 webapp.setInitParameter(setting.property(), value);
             }
         });
-        server.setHandler(webapp);
+        // JDK-typed objects only: the application's classes cannot see Jetty's (see io.duplex.config.Embedded).
+        webapp.setAttribute(Embedded.DRAINING, draining);
+        webapp.setAttribute(Embedded.METERS, meters.meters());
+        server.setHandler(new ManagementRoutes(management, new Draining(draining, webapp)));
         server.setErrorHandler(new ProblemErrorHandler());
         webapp.setErrorHandler(new WebAppProblemErrorHandler());
 
@@ -87,7 +109,14 @@ public final class EmbeddedServer implements AutoCloseable {
             throw new IllegalStateException("the application did not start"
                     + (cause == null ? "; see the log above" : ": " + cause), cause);
         }
-        return new EmbeddedServer(server, connector, config);
+        return new EmbeddedServer(server, connector, management, config, draining);
+    }
+
+    /** Jetty's connection counters on a connector, for the metrics. */
+    private static ConnectionStatistics statistics(ServerConnector connector) {
+        ConnectionStatistics statistics = new ConnectionStatistics();
+        connector.addBean(statistics);
+        return statistics;
     }
 
     /** The certificate to serve: the operator's (tls.keystore), the development one (dev.tls), or none. */
@@ -115,13 +144,40 @@ public final class EmbeddedServer implements AutoCloseable {
         return URI.create((config.tls().enabled() ? "https" : "http") + "://" + host + ":" + port() + "/");
     }
 
+    /** The management port's base URL, {@code http://host:port/}, or null when there is no management port. */
+    public URI managementUri() {
+        if (management == null) {
+            return null;
+        }
+        String host = config.management().host().equals("0.0.0.0") ? "127.0.0.1" : config.management().host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + management.getLocalPort() + "/");
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
 
-    /** Stops gracefully: no new connections, sessions closed with 1001, requests in flight given shutdown.timeout. */
+    /**
+     * Stops gracefully: first drains for shutdown.drain (readiness 503, new WebSocket handshakes refused with 503, open
+     * sessions and requests served), then stops accepting, closes the sessions with 1001 and gives requests in flight
+     * shutdown.timeout.
+     */
     @Override
     public void close() throws Exception {
+        draining.set(true);
+        Duration drain = config.management().drain();
+        if (!drain.isZero()) {
+            LOG.info(() -> "draining for " + Durations.format(drain) + " (shutdown.drain): /api/health/ready answers 503 and new "
+                    + "WebSocket connections are refused with 503; open sessions are served until they are closed with 1001");
+            try {
+                Thread.sleep(drain.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             server.stop();
         } catch (TimeoutException e) {

@@ -30,6 +30,8 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("host", "127.0.0.1");
         settings.put("port", "0");
+        // A production-mode node drains 5 s before it stops; tests that stop one are about the stop, not the wait.
+        settings.put("shutdown.drain", "0s");
         for (int i = 0; i < keyValues.length; i += 2) {
             settings.put(keyValues[i], keyValues[i + 1]);
         }
@@ -76,6 +78,15 @@ public final class TestServer implements AutoCloseable {
     /** {@code ws://127.0.0.1:PORT/ws}, or {@code wss://…} for a node with TLS. */
     public URI ws() {
         return URI.create(("https".equals(uri.getScheme()) ? "wss" : "ws") + "://" + uri.getAuthority() + "/ws");
+    }
+
+    /** The management port's base URL, {@code http://127.0.0.1:PORT/}; null when the node has no management port. */
+    public URI management() {
+        try {
+            return (URI) server.getClass().getMethod("managementUri").invoke(server);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code http://127.0.0.1:PORT/api/} */

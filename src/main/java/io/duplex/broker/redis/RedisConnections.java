@@ -7,6 +7,8 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -28,6 +30,7 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +69,7 @@ public final class RedisConnections {
     private final RedisURI target;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisObserver observer;
     private final TopicSubscriptions topics = new TopicSubscriptions();
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final AtomicInteger users = new AtomicInteger();
@@ -83,9 +87,10 @@ public final class RedisConnections {
     private Boolean reportedUp;
     private long downSince;
 
-    private RedisConnections(RedisUri uri, ScheduledExecutorService scheduler) {
+    private RedisConnections(RedisUri uri, ScheduledExecutorService scheduler, RedisObserver observer) {
         this.uri = uri;
         this.target = parse(uri);
+        this.observer = observer;
         if (LETTUCE_LOG.getLevel() == null) {
             LETTUCE_LOG.setLevel(Level.WARNING);
         }
@@ -97,6 +102,7 @@ public final class RedisConnections {
                 .computationThreadPoolSize(2)
                 // Lettuce's default backs off to 30 s between attempts; a node should be back within moments of Redis.
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .commandLatencyRecorder(observer.latencyRecorder())
                 .build();
         this.client = RedisClient.create(resources, target);
         client.setOptions(options(target.getTimeout()));
@@ -126,9 +132,9 @@ public final class RedisConnections {
      * Connects to the Redis the URI names, waiting a moment for it; if it cannot be reached yet, says so once and keeps
      * trying in the background. The returned connections close when their last user {@link #release releases} them.
      */
-    public static RedisConnections open(RedisUri uri, ScheduledExecutorService scheduler) {
+    public static RedisConnections open(RedisUri uri, ScheduledExecutorService scheduler, RedisObserver observer) {
         try {
-            RedisConnections redis = new RedisConnections(uri, scheduler);
+            RedisConnections redis = new RedisConnections(uri, scheduler, observer);
             redis.firstConnect();
             return redis;
         } finally {
@@ -218,14 +224,35 @@ public final class RedisConnections {
                 return method.invoke(this, args);
             }
             try {
-                return method.invoke(current.get(), args);
+                T target;
+                try {
+                    target = current.get();
+                } catch (RedisException notConnected) {
+                    failed(notConnected);
+                    throw notConnected;
+                }
+                Object result = method.invoke(target, args);
+                if (result instanceof CompletionStage<?> pending) {
+                    pending.whenComplete((value, failure) -> failed(failure));
+                }
+                return result;
             } catch (InvocationTargetException e) {
+                failed(e.getCause());
                 throw e.getCause();
             } finally {
                 forgetNettyThreadLocals();
             }
         };
         return api.cast(Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, handler));
+    }
+
+    /** Reports a failed command (every command goes through {@link #clean}); not connecting is a failure too. */
+    private void failed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        // NOSCRIPT is how a script gets loaded after a Redis restart (RedisScript sends it in full), not a failure.
+        if (cause instanceof RedisException redisFailure && !(cause instanceof RedisNoScriptException)) {
+            observer.commandFailed(redisFailure);
+        }
     }
 
     Duration timeout() {
@@ -319,6 +346,7 @@ public final class RedisConnections {
         if (up && before == null) {
             LOG.info(() -> "connected to Redis at " + uri.masked());
         } else if (up) {
+            observer.reconnected();
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSince);
             LOG.info(() -> "Redis at " + uri.masked() + " is reachable again after " + String.format(Locale.ROOT, "%.1f", millis / 1000.0)
                     + " s; publishes, reads and live delivery resume");

@@ -72,6 +72,7 @@ public class DuplexEndpoint {
         if (refused != null) {
             // Closed before a frame is read: nothing the client sends is ever seen.
             connection.close(refused);
+            handler.refused(refused);
             return;
         }
         session = handler.opened(connection);

@@ -27,7 +27,7 @@ final class RedisNodes implements AutoCloseable {
 
     /** A node's connections, not yet used by anything. */
     RedisConnections connections() {
-        return RedisConnections.open(new RedisUri(redis.uri()), scheduler);
+        return RedisConnections.open(new RedisUri(redis.uri()), scheduler, RedisObserver.NONE);
     }
 
     /** A broker that {@link #close} closes. */

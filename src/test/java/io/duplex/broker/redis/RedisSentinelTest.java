@@ -42,7 +42,7 @@ class RedisSentinelTest {
                 RedisServer replica = RedisServer.replicaOf(master);
                 RedisServer sentinel = RedisServer.sentinel("duplex", master)) {
             RedisUri uri = new RedisUri("redis-sentinel://127.0.0.1:" + sentinel.port() + "#duplex");
-            RedisBroker broker = new RedisBroker(RedisConnections.open(uri, scheduler), Retention.of(100, Duration.ofMinutes(10)),
+            RedisBroker broker = new RedisBroker(RedisConnections.open(uri, scheduler, RedisObserver.NONE), Retention.of(100, Duration.ofMinutes(10)),
                     Clock.systemUTC());
             try {
                 List<ChannelMessage> live = new CopyOnWriteArrayList<>();
