@@ -85,7 +85,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Opens a connection and completes {@code connect} with this token. */
     public static WsClient connect(URI uri, String token) {
-        WsClient client = new WsClient(uri);
+        return connect(uri, token, Map.of());
+    }
+
+    /** Opens a connection with these handshake headers (e.g. Origin) and completes {@code connect} with this token. */
+    public static WsClient connect(URI uri, String token, Map<String, String> headers) {
+        WsClient client = new WsClient(uri, headers);
         JsonObject reply = client.request("{\"type\":\"connect\",\"token\":\"" + token + "\"}");
         if (!"connected".equals(reply.getString("type"))) {
             client.close();
