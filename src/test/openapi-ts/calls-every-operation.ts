@@ -23,6 +23,9 @@ async function main(): Promise<void> {
   const channel = 'ts.client.' + Date.now();
 
   check((await health.getHealth()).status === 'up', 'health is up');
+  check((await health.getLiveness()).status === 'up', 'the node is alive');
+  const readiness = await health.getReadiness();
+  check(readiness.status === 'up' && readiness.checks.map((c) => c.name).join(',') === 'accepting,engine', 'ready, with its checks');
 
   // data is any JSON value: a number, a string, an array, an object.
   const first: Published = await channels.publishMessage({ channel, dataBody: { data: 42 } });

@@ -17,12 +17,15 @@ import io.duplex.client.jersey3.api.SessionsApi;
 import io.duplex.client.jersey3.model.BatchMessage;
 import io.duplex.client.jersey3.model.BatchRequest;
 import io.duplex.client.jersey3.model.BatchResult;
+import io.duplex.client.jersey3.model.Check;
 import io.duplex.client.jersey3.model.DataBody;
 import io.duplex.client.jersey3.model.Health;
 import io.duplex.client.jersey3.model.HistoryPage;
+import io.duplex.client.jersey3.model.Liveness;
 import io.duplex.client.jersey3.model.Message;
 import io.duplex.client.jersey3.model.Problem;
 import io.duplex.client.jersey3.model.Published;
+import io.duplex.client.jersey3.model.Readiness;
 import io.duplex.testing.NodeSuite;
 import io.duplex.testing.TestServer;
 import io.duplex.testing.WsClient;
@@ -72,8 +75,12 @@ class GeneratedClientIT {
         SessionsApi sessions = new SessionsApi(client);
         String channel = "gen.jersey3";
 
-        assertEquals(Health.StatusEnum.UP, new HealthApi(new ApiClient().setBasePath(root())).getHealth().getStatus(),
-                "health needs no credentials");
+        HealthApi health = new HealthApi(new ApiClient().setBasePath(root()));
+        assertEquals(Health.StatusEnum.UP, health.getHealth().getStatus(), "health needs no credentials");
+        assertEquals(Liveness.StatusEnum.UP, health.getLiveness().getStatus());
+        Readiness readiness = health.getReadiness();
+        assertEquals(Readiness.StatusEnum.UP, readiness.getStatus());
+        assertEquals(List.of("accepting", "engine"), readiness.getChecks().stream().map(Check::getName).toList());
         try (WsClient ws = WsClient.connect(server.ws())) {
             ws.subscribe(channel);
 
@@ -164,7 +171,10 @@ class GeneratedClientIT {
 
         io.duplex.client.jdk.ApiClient anonymous = new io.duplex.client.jdk.ApiClient();
         anonymous.updateBaseUri(root());
-        assertEquals(io.duplex.client.jdk.model.Health.StatusEnum.UP, new io.duplex.client.jdk.api.HealthApi(anonymous).getHealth().getStatus());
+        io.duplex.client.jdk.api.HealthApi health = new io.duplex.client.jdk.api.HealthApi(anonymous);
+        assertEquals(io.duplex.client.jdk.model.Health.StatusEnum.UP, health.getHealth().getStatus());
+        assertEquals(io.duplex.client.jdk.model.Liveness.StatusEnum.UP, health.getLiveness().getStatus());
+        assertEquals(io.duplex.client.jdk.model.Readiness.StatusEnum.UP, health.getReadiness().getStatus());
         try (WsClient ws = WsClient.connect(server.ws())) {
             ws.subscribe(channel);
 

@@ -66,7 +66,10 @@ class OpenApiIT {
                     "the bearer scheme (API key or token) is documented");
             JsonObject publish = paths.getJsonObject("/api/channels/{channel}/messages").getJsonObject("post").getJsonObject("responses");
             assertTrue(publish.containsKey("401") && publish.containsKey("403"), "401 and 403 are documented: " + publish.keySet());
-            assertTrue(paths.getJsonObject("/api/health").getJsonObject("get").get("security") == null, "health needs no credentials");
+            for (String health : List.of("/api/health", "/api/health/live", "/api/health/ready")) {
+                assertTrue(paths.containsKey(health), health + " missing");
+                assertTrue(paths.getJsonObject(health).getJsonObject("get").get("security") == null, health + " needs no credentials");
+            }
         }
     }
 
@@ -104,13 +107,14 @@ class OpenApiIT {
                             assertTrue(answer.getJsonObject("content").getJsonObject("application/json").containsKey("schema"),
                                     where + " " + code + " has a schema");
                         } else if (code.startsWith("4") || code.startsWith("5")) {
-                            assertTrue(answer.containsKey("$ref") || path.equals("/api/health"), where + " " + code + " is a problem");
+                            assertTrue(answer.containsKey("$ref") || path.startsWith("/api/health"), where + " " + code + " is a problem");
                         }
                     }
                 }
             }
             assertEquals(Set.of("listChannels", "getChannel", "publishMessage", "getHistory", "getMessage", "getPresence",
-                    "publishBatch", "listSessions", "getSession", "disconnectSession", "sendToSession", "getHealth"), Set.copyOf(ids));
+                    "publishBatch", "listSessions", "getSession", "disconnectSession", "sendToSession", "getHealth", "getLiveness",
+                    "getReadiness"), Set.copyOf(ids));
             assertEquals(ids.size(), Set.copyOf(ids).size(), "operationIds are unique");
 
             JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
