@@ -18,7 +18,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -154,6 +160,26 @@ class HealthIT {
                     - before.sum("duplex_connections_closed_total", "code", "4006"));
             assertEquals(1, after.value("duplex_engine_reconnects_total") - before.value("duplex_engine_reconnects_total"));
         });
+    }
+
+    /** Every metric the shipped dashboard and alert rules ask Prometheus for is one a node on Redis serves. */
+    @Test
+    void theDashboardAndTheAlertsAskOnlyForMetricsANodeServes() throws IOException {
+        restDirect.publish("health.names", "1");
+        System.gc(); // the node runs in this JVM: its GC pause timer exists once a collection was seen
+        await().atMost(BACK).until(() -> metrics(direct).has("jvm_gc_pause_seconds_sum"));
+        Scrape scrape = metrics(direct);
+        Set<String> served = scrape.samples().stream().map(Scrape.Sample::name).collect(Collectors.toSet());
+        Pattern metric = Pattern.compile("\\b(?:duplex|jvm|jetty|http_server|lettuce|process)_[a-z0-9_]+");
+        for (String file : List.of("grafana-dashboard.json", "alerts.yml")) {
+            Matcher names = metric.matcher(Files.readString(Path.of("src/monitoring", file)));
+            int found = 0;
+            while (names.find()) {
+                assertTrue(served.contains(names.group()), file + " asks for " + names.group() + ", which the node does not serve");
+                found++;
+            }
+            assertTrue(found > 5, file + " names " + found + " metrics");
+        }
     }
 
     /**
