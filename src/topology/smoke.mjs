@@ -2,7 +2,9 @@
 // production-mode nodes on one Redis serve as one hub.
 //
 // Environment: DUPLEX_PROXY (https://localhost:PORT/), DUPLEX_NODES (the nodes' own base URLs, space
-// separated), DUPLEX_API_KEY, DUPLEX_TOKEN_HMAC_SECRET, NODE_EXTRA_CA_CERTS (the proxy's certificate),
+// separated), DUPLEX_MANAGEMENT (their management ports' base URLs, in the same order), DUPLEX_PROMETHEUS (the
+// Prometheus that scrapes them), DUPLEX_LAST_NODE_PID (the pid of the last node, which the last check stops),
+// DUPLEX_API_KEY, DUPLEX_TOKEN_HMAC_SECRET, NODE_EXTRA_CA_CERTS (the proxy's certificate),
 // DUPLEX_KAFKA (the broker, host:port) and DUPLEX_KAFKA_LIB (Kafka's jars: its own console producer sends a record).
 // Exits non-zero, saying what failed, on the first check that fails.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,9 @@ const WebSocket = require('ws');
 
 const proxy = new URL(required('DUPLEX_PROXY'));
 const nodes = required('DUPLEX_NODES').split(/\s+/).filter(Boolean).map((u) => new URL(u));
+const management = required('DUPLEX_MANAGEMENT').split(/\s+/).filter(Boolean).map((u) => new URL(u));
+const prometheus = new URL(required('DUPLEX_PROMETHEUS'));
+const lastNodePid = Number(required('DUPLEX_LAST_NODE_PID'));
 const apiKey = required('DUPLEX_API_KEY');
 const secret = required('DUPLEX_TOKEN_HMAC_SECRET');
 const kafka = required('DUPLEX_KAFKA');
@@ -61,7 +66,7 @@ async function api(base, path, options = {}) {
 
 /** A connected WebSocket client through the proxy, collecting every frame; `headers` go with the handshake. */
 async function client(user, headers = {}) {
-  const { ws, frames } = await open(headers);
+  const { ws, frames, closed } = await open(headers);
   let id = 0;
   const request = async (command) => {
     const sent = { id: ++id, ...command };
@@ -70,7 +75,7 @@ async function client(user, headers = {}) {
   };
   const connected = await request({ type: 'connect', token: token(user) });
   if (connected.type !== 'connected') fail(`connect through the proxy answered ${JSON.stringify(connected)}`);
-  return { ws, frames, request, session: connected.session };
+  return { ws, frames, closed, request, session: connected.session };
 }
 
 /** A WebSocket through the proxy, open, collecting frames and remembering its close. */
@@ -89,12 +94,12 @@ async function open(headers = {}) {
   return { ws, frames, closed };
 }
 
-async function until(probe, what) {
-  const deadline = Date.now() + TIMEOUT_MS;
+async function until(probe, what, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) fail(`no ${what} within ${TIMEOUT_MS} ms`);
+    if (Date.now() > deadline) fail(`no ${what} within ${timeout} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -175,6 +180,47 @@ const fromKafka = await until(() => watcher.frames.find((f) => f.type === 'messa
   'the record from Kafka');
 check(fromKafka.data.from === 'kafka' && fromKafka.data.key === key,
   `a record from kafka-console-producer (topic duplex.in, key ${key}) reached a WebSocket subscriber through the proxy`);
+
+// Metrics: not through the proxy; on each node's management port, without credentials; Prometheus scrapes both nodes
+// with the repository's alert rules loaded.
+const proxied = await fetch(new URL('metrics', proxy), { headers: { authorization: `Bearer ${apiKey}` } });
+check(proxied.status === 404, 'the proxy does not expose /metrics');
+for (const port of management) {
+  const scraped = await fetch(new URL('metrics', port));
+  check(scraped.status === 200 && scraped.headers.get('content-type').startsWith('text/plain; version=0.0.4'),
+    `${port}metrics serves Prometheus's text format without credentials`);
+}
+async function query(promql) {
+  const answer = await (await fetch(new URL(`api/v1/query?query=${encodeURIComponent(promql)}`, prometheus))).json();
+  return answer.status === 'success' ? answer.data.result : [];
+}
+// Prometheus spreads its first scrapes over its 15 s interval.
+await until(async () => (await query('up{job="duplex"} == 1')).length === nodes.length, 'scrape of every node by Prometheus', 45_000);
+check(true, `Prometheus scrapes all ${nodes.length} nodes (up == 1)`);
+const engines = await query('duplex_engine_up{engine="redis"}');
+check(engines.length === nodes.length && engines.every((r) => r.value[1] === '1'), 'Prometheus sees Redis reachable from every node');
+const rules = await (await fetch(new URL('api/v1/rules', prometheus))).json();
+const group = rules.data.groups.find((g) => g.name === 'duplex');
+check(group && group.rules.length === 6 && group.rules.every((r) => r.health === 'ok'), "Prometheus loaded the 6 alert rules of src/monitoring");
+
+// Stopping the last node: it drains (not ready, new WebSocket handshakes refused with 503) before it closes its sessions
+// with 1001, and nginx sends the new connections to the other node meanwhile.
+const [firstNode, lastNode] = [nodes[0], nodes[nodes.length - 1]];
+const leaving = onNode.get(lastNode.href);
+process.kill(lastNodePid, 'SIGTERM');
+const lastReady = new URL('api/health/ready', management[management.length - 1]);
+await until(async () => (await fetch(lastReady)).status === 503, 'readiness 503 on the stopping node');
+check(leaving.ws.readyState === WebSocket.OPEN, 'the stopping node says it is not ready while its session is still open');
+const arrivals = [];
+for (let i = 0; i < 4; i++) {
+  const c = await client(`late${i}`);
+  clients.push(c);
+  arrivals.push(c.session);
+}
+const onFirst = (await api(firstNode, 'sessions')).json.sessions.map((s) => s.session);
+check(arrivals.every((s) => onFirst.includes(s)), 'while it drains, new WebSocket connections through the proxy all land on the other node');
+await until(() => leaving.closed.code, 'close of the session on the stopping node');
+check(leaving.closed.code === 1001, `after the drain its session is closed with 1001 (${leaving.closed.reason})`);
 
 for (const c of clients) c.ws.close();
 console.log('smoke: passed');

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Duplex on several nodes, without Docker: one redis-server, one Kafka broker (KRaft), two Duplex nodes (the built
-# target/duplex.war, --engine redis, production mode behind a trusted proxy, the Kafka bridge on) and nginx
-# terminating TLS in front of them, from Debian packages and Kafka's jars from Maven Central, on local ports, in one
-# state directory.
+# target/duplex.war, --engine redis, production mode behind a trusted proxy, the Kafka bridge on, each with a management
+# port for its metrics and health), nginx terminating TLS in front of them, and Prometheus scraping both nodes with the
+# alert rules of src/monitoring, from Debian packages and Kafka's jars from Maven Central, on local ports, in one state
+# directory.
 #
 #   src/topology/topology.sh up      start everything (again, from scratch) and wait until it is healthy
 #   src/topology/topology.sh smoke   check it through the proxy (src/topology/smoke.mjs)
 #   src/topology/topology.sh status  what runs, where
 #   src/topology/topology.sh down    stop exactly what `up` started
 #
-# Needs: java, node (with `npm ci --prefix src/test/node` for the smoke test), curl, openssl, redis-server
-# and nginx (apt-get install redis-server nginx-light openssl), and Kafka's jars in target/kafka-broker/lib (`mvn verify`
-# puts them there; else this script runs `mvn -f src/test/kafka/pom.xml dependency:copy-dependencies`). Kafka's topic
-# duplex.in (3 partitions) feeds the channels smoke.kafka.KEY; channels smoke.out.* go to topic duplex.out. State,
-# logs and the generated certificate and secrets go to target/topology (DUPLEX_TOPOLOGY_DIR); the proxy listens on
-# DUPLEX_HTTPS_PORT (default: a free port). The same nginx configuration serves docker-compose.yml.
+# Needs: java, node (with `npm ci --prefix src/test/node` for the smoke test), curl, openssl, redis-server,
+# nginx and prometheus (apt-get install redis-server nginx-light openssl prometheus), and Kafka's jars in
+# target/kafka-broker/lib (`mvn verify` puts them there; else this script runs `mvn -f src/test/kafka/pom.xml
+# dependency:copy-dependencies`). Kafka's topic duplex.in (3 partitions) feeds the channels smoke.kafka.KEY; channels
+# smoke.out.* go to topic duplex.out. State, logs and the generated certificate and secrets go to target/topology
+# (DUPLEX_TOPOLOGY_DIR); the proxy listens on DUPLEX_HTTPS_PORT (default: a free port). The same nginx and Prometheus
+# configurations serve docker-compose.yml.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +24,7 @@ root=$(cd "$here/../.." && pwd)
 state="${DUPLEX_TOPOLOGY_DIR:-$root/target/topology}"
 war="${DUPLEX_WAR:-$root/target/duplex.war}"
 kafka_lib="${DUPLEX_KAFKA_LIB:-$root/target/kafka-broker/lib}"
-processes=(nginx node2 node1 kafka redis) # stopped in this order
+processes=(prometheus nginx node2 node1 kafka redis) # stopped in this order
 
 say() { printf 'topology: %s\n' "$*"; }
 die() { printf 'topology: %s\n' "$*" >&2; exit 1; }
@@ -83,6 +85,7 @@ up() {
   need openssl "apt-get install openssl"
   need redis-server "apt-get install redis-server"
   need nginx "apt-get install nginx-light"
+  need prometheus "apt-get install prometheus"
   [ -f "$war" ] || die "no $war: run 'mvn -q -DskipTests package' first"
   if ! ls "$kafka_lib"/kafka-tools-*.jar >/dev/null 2>&1; then
     need mvn "install Maven (apt-get install maven), which fetches Kafka's jars"
@@ -92,7 +95,7 @@ up() {
   fi
   down quietly
   rm -rf "$state"
-  mkdir -p "$state/logs" "$state/tls" "$state/nginx/tmp"
+  mkdir -p "$state/logs" "$state/tls" "$state/nginx/tmp" "$state/prometheus"
   chmod 0777 "$state/nginx/tmp" # nginx's workers run as an unprivileged user when started by root
 
   # Secrets for production mode, made here and kept in a file only the owner can read; never printed.
@@ -105,19 +108,25 @@ up() {
     -keyout "$state/tls/key.pem" -out "$state/tls/cert.pem" >"$state/logs/openssl.log" 2>&1 \
     || die "openssl could not make the proxy's certificate: $(cat "$state/logs/openssl.log")"
 
-  local redis_port kafka_port controller_port node1_port node2_port https_port
+  local redis_port kafka_port controller_port node1_port node2_port node1_management node2_management https_port prometheus_port
   redis_port=$(free_port)
   kafka_port=$(free_port)
   controller_port=$(free_port)
   node1_port=$(free_port)
   node2_port=$(free_port)
+  node1_management=$(free_port)
+  node2_management=$(free_port)
   https_port=${DUPLEX_HTTPS_PORT:-$(free_port)}
+  prometheus_port=$(free_port)
   cat >"$state/ports.env" <<EOF
 REDIS_PORT=$redis_port
 KAFKA_PORT=$kafka_port
 NODE1_PORT=$node1_port
 NODE2_PORT=$node2_port
+NODE1_MANAGEMENT_PORT=$node1_management
+NODE2_MANAGEMENT_PORT=$node2_management
 HTTPS_PORT=$https_port
+PROMETHEUS_PORT=$prometheus_port
 EOF
 
   start redis redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$state" --daemonize no
@@ -157,17 +166,19 @@ EOF
 
   local node
   for node in 1 2; do
-    local port_var="node${node}_port"
-    # The secrets reach the node through its environment, never a command line (which `ps` shows anyone).
+    local port_var="node${node}_port" management_var="node${node}_management"
+    # The secrets reach the node through its environment, never a command line (which `ps` shows anyone). The
+    # management port (metrics and health, no credentials) stays on loopback; nginx reaches the main port only.
     start "node$node" with_secrets java -Djava.io.tmpdir="$state" -jar "$war" \
       --mode production --host 127.0.0.1 --port "${!port_var}" --proxy-trusted \
+      --management-port "${!management_var}" \
       --engine redis --redis-uri "redis://127.0.0.1:$redis_port" --data-dir "$state/node$node" \
       --bridges kafka --kafka-bootstrap-servers "127.0.0.1:$kafka_port" --kafka-in-topics duplex.in \
       --kafka-in-channels 'duplex.in=smoke.kafka.{key}' --kafka-in-from earliest --kafka-out-channels 'smoke.out.*' \
       --kafka-out-topic duplex.out
   done
-  wait_for 60 node1 curl -sf "http://127.0.0.1:$node1_port/api/health"
-  wait_for 60 node2 curl -sf "http://127.0.0.1:$node2_port/api/health"
+  wait_for 60 node1 curl -sf "http://127.0.0.1:$node1_management/api/health/ready"
+  wait_for 60 node2 curl -sf "http://127.0.0.1:$node2_management/api/health/ready"
 
   sed -e "s|\${DUPLEX_NODE1}|127.0.0.1:$node1_port|" -e "s|\${DUPLEX_NODE2}|127.0.0.1:$node2_port|" \
     -e "s|\${DUPLEX_HTTPS_PORT}|127.0.0.1:$https_port|" -e "s|\${DUPLEX_TLS_CERT}|$state/tls/cert.pem|" \
@@ -193,7 +204,16 @@ EOF
   start nginx nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -g "daemon off;"
   wait_for 15 nginx curl -sf --cacert "$state/tls/cert.pem" "https://localhost:$https_port/api/health"
 
+  # Prometheus, with the configuration and alert rules the repository ships; only the targets are this topology's.
+  cp "$root/src/monitoring/prometheus.yml" "$root/src/monitoring/alerts.yml" "$state/prometheus/"
+  printf '[{"targets": ["127.0.0.1:%s", "127.0.0.1:%s"], "labels": {"topology": "topology.sh"}}]\n' \
+    "$node1_management" "$node2_management" >"$state/prometheus/duplex-targets.json"
+  start prometheus prometheus --config.file="$state/prometheus/prometheus.yml" --storage.tsdb.path="$state/prometheus/data" \
+    --web.listen-address="127.0.0.1:$prometheus_port"
+  wait_for 30 prometheus curl -sf "http://127.0.0.1:$prometheus_port/-/ready"
+
   say "up: https://localhost:$https_port/ (nginx, TLS) → nodes http://127.0.0.1:$node1_port and http://127.0.0.1:$node2_port → redis 127.0.0.1:$redis_port, kafka 127.0.0.1:$kafka_port"
+  say "metrics: nodes' management ports :$node1_management and :$node2_management, scraped by Prometheus at http://127.0.0.1:$prometheus_port/"
   say "trust $state/tls/cert.pem (e.g. curl --cacert); the API key and token secret are in $state/secrets.env"
 }
 
@@ -205,14 +225,16 @@ smoke() {
   (
     export NODE_EXTRA_CA_CERTS="$state/tls/cert.pem" DUPLEX_PROXY="https://localhost:$HTTPS_PORT/" \
       DUPLEX_NODES="http://127.0.0.1:$NODE1_PORT/ http://127.0.0.1:$NODE2_PORT/" \
-      DUPLEX_KAFKA="127.0.0.1:$KAFKA_PORT" DUPLEX_KAFKA_LIB="$kafka_lib"
+      DUPLEX_KAFKA="127.0.0.1:$KAFKA_PORT" DUPLEX_KAFKA_LIB="$kafka_lib" \
+      DUPLEX_MANAGEMENT="http://127.0.0.1:$NODE1_MANAGEMENT_PORT/ http://127.0.0.1:$NODE2_MANAGEMENT_PORT/" \
+      DUPLEX_PROMETHEUS="http://127.0.0.1:$PROMETHEUS_PORT/" DUPLEX_LAST_NODE_PID="$(pid_of node2)"
     with_secrets node "$here/smoke.mjs"
   )
 }
 
 status() {
   local name any=
-  for name in redis kafka node1 node2 nginx; do
+  for name in redis kafka node1 node2 nginx prometheus; do
     if alive "$name"; then
       say "$name running (pid $(pid_of "$name"), log $state/logs/$name.log)"
       any=1
@@ -225,7 +247,8 @@ status() {
   if [ -n "$any" ] && [ -f "$state/ports.env" ]; then
     # shellcheck disable=SC1091
     . "$state/ports.env"
-    say "proxy https://localhost:$HTTPS_PORT/, nodes :$NODE1_PORT and :$NODE2_PORT, redis :$REDIS_PORT, kafka :$KAFKA_PORT"
+    say "proxy https://localhost:$HTTPS_PORT/, nodes :$NODE1_PORT and :$NODE2_PORT (management :$NODE1_MANAGEMENT_PORT and" \
+      ":$NODE2_MANAGEMENT_PORT), redis :$REDIS_PORT, kafka :$KAFKA_PORT, prometheus :$PROMETHEUS_PORT"
   fi
 }
 
@@ -252,5 +275,5 @@ case "${1:-}" in
   smoke) smoke ;;
   status) status ;;
   down) down ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
