@@ -3,12 +3,15 @@
 # for each container, fetch it from Maven Central (cached in the local Maven repository), unpack it fresh,
 # start it on free ports of 127.0.0.1, deploy the WAR, run the contract suite against its base URL
 # (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
-# undeploy it while a WebSocket client watches for its 1001 close, check the container's log, and stop it.
+# check its health endpoints and that its /metrics (behind the API key) counted what the suite did, undeploy it while
+# a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #
 # Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis tomcat11kafka glassfish wildfly liberty
 #        libertyfeatures libertyee]   (default: all but libertyee)
-# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl; redis-server for tomcat11redis; for tomcat11kafka,
-# Kafka's jars in target/kafka-broker/lib (which `mvn verify` puts there; else this script fetches them with mvn).
+# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl, and Debian's python3-prometheus-client (the
+# metrics are read with the Prometheus client's parser; src/build/prerequisites.sh installs it); redis-server for
+# tomcat11redis; for tomcat11kafka, Kafka's jars in target/kafka-broker/lib (which `mvn verify` puts there; else this
+# script fetches them with mvn).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,6 +70,24 @@ wait_for() {
 
 healthy() { curl -fsS "$base/api/health" | grep -q '"status":"up"'; }
 bridge_worked() { curl -fsS "$base/api/health" | grep -qE "\"name\":\"$bridge\",\"state\":\"up\".*\"out\":[1-9]"; }
+
+# The registry lives in the WAR: every container serves the same metrics at /metrics, behind the API key (the default
+# metrics.access), and the health endpoints without credentials. Prints what is wrong; fails if anything is.
+metrics_check() {
+  local code
+  for path in api/health/live api/health/ready; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$base/$path")
+    [ "$code" = 200 ] || { echo "GET $path answered $code, not 200"; return 1; }
+  done
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/metrics")
+  [ "$code" = 401 ] || { echo "GET metrics without the API key answered $code, not 401"; return 1; }
+  curl -fsS -H "Authorization: Bearer $API_KEY" "$base/metrics" >"$dir/metrics.txt" || { echo "GET metrics with the API key failed"; return 1; }
+  # The contract suite opened WebSocket connections, published over REST and WebSocket, and timed REST requests.
+  /usr/bin/python3 "$root/src/test/prometheus/expect.py" "$dir/metrics.txt" duplex_connections_opened_total\>0 \
+    duplex_messages_published_total\>0 duplex_messages_delivered_total\>0 duplex_ready=1 duplex_engine_up=1 \
+    http_server_requests_seconds_count\>0 jvm_memory_used_bytes\>0 jvm_threads_live_threads\>0 >"$dir/metrics-check.log" 2>&1 \
+    || { grep -v '^ok:' "$dir/metrics-check.log"; return 1; }
+}
 gone() { ! curl -fsS -o /dev/null "$base/api/health"; }
 
 # ---- one function per container: prepare (unpack, ports), start, deploy, undeploy, stop ----
@@ -327,6 +348,12 @@ run_container() {
       # The bridge is up, and the contract suite's publishes went out through it.
       wait_for 30 bridge_worked || failures+=("the $bridge bridge is not up or produced nothing: $(curl -s "$base/api/health")")
     fi
+    local metrics_problem
+    if metrics_problem=$(metrics_check); then
+      say "health endpoints and /metrics: $(tr '\n' ' ' <"$dir/metrics-check.log" | sed 's/ok: //g')"
+    else
+      failures+=("health or metrics: $metrics_problem")
+    fi
     say "undeploying while a WebSocket session watches"
     (cd "$node_dir" && DUPLEX_URL="$base/" exec node close-watch.mjs 1001 90) >"$dir/close.log" 2>&1 &
     local watcher=$!
@@ -368,7 +395,7 @@ run_container() {
   say "log: $(grep -m1 "Duplex .* ready at" "$log" | sed 's/^.*Duplex /Duplex /')"
 
   if [ ${#failures[@]} -eq 0 ]; then
-    results+=("$current|PASS|configured, contract suite, 1001 on undeploy, clean log ($((SECONDS - begun)) s)")
+    results+=("$current|PASS|configured, contract suite, health and metrics, 1001 on undeploy, clean log ($((SECONDS - begun)) s)")
   else
     results+=("$current|FAIL|$(IFS='; '; echo "${failures[*]}") ($((SECONDS - begun)) s)")
   fi

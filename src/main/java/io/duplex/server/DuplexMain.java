@@ -74,8 +74,10 @@ public final class DuplexMain {
 
         String base = server.uri().toString();
         String ws = base.replaceFirst("^http", "ws");
+        String metrics = server.managementUri() == null ? base + "metrics (metrics)"
+                : server.managementUri() + "metrics (metrics, management port)";
         LOG.info(() -> "Duplex " + version(war) + " listening on " + base + " (console), " + base + "api (REST), "
-                + ws + "ws (WebSocket), " + base + "api/openapi.json (OpenAPI); started in "
+                + ws + "ws (WebSocket), " + base + "api/openapi.json (OpenAPI), " + metrics + "; started in "
                 + (System.nanoTime() - started) / 1_000_000 + " ms");
         try {
             server.join();
