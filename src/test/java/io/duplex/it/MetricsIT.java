@@ -215,6 +215,21 @@ class MetricsIT {
     }
 
     @Test
+    void aCloseCodeAClientChoosesIsCountedUnderOtherNotAsALabelOfItsChoosing() throws Exception {
+        Scrape before = scrape();
+        try (RawWebSocket client = RawWebSocket.open(server.ws())) {
+            client.sendText("{\"id\":1,\"type\":\"connect\",\"token\":\"" + token("chooser") + "\"}");
+            assertTrue(client.readFrame().text().contains("\"connected\""));
+            client.sendFrame(RawWebSocket.CLOSE, new byte[] {0x0d, 0x05}); // 3333: a code of the client's own
+            assertEquals(RawWebSocket.CLOSE, client.readUntil(RawWebSocket.CLOSE).opcode());
+        }
+        await().atMost(WsClient.TIMEOUT).untilAsserted(() -> assertEquals(1,
+                scrape().sum("duplex_connections_closed_total", "code", "other", "reason", "transport")
+                        - before.sum("duplex_connections_closed_total", "code", "other", "reason", "transport")));
+        assertFalse(scrape().samples().stream().anyMatch(s -> "3333".equals(s.labels().get("code"))));
+    }
+
+    @Test
     void duplexMetricsFollowPrometheusNamingAsPromtoolJudgesThem() {
         Scrape scrape = scrape();
         assertEquals(List.of(), scrape.lint("duplex_"), "promtool check metrics on Duplex's own metrics");
