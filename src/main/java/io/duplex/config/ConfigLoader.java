@@ -112,6 +112,7 @@ public final class ConfigLoader {
                 (RedisUri) values.get(Setting.REDIS_URI),
                 (Duration) values.get(Setting.PRESENCE_TTL),
                 castList(values.get(Setting.BRIDGES)),
+                castList(values.get(Setting.BRIDGES_REQUIRED)),
                 kafka(values),
                 management(values));
         checkConsistency(config);
@@ -214,6 +215,12 @@ public final class ConfigLoader {
                     + Sizes.format(config.frameMaxBytes()) + "), or one full-size message would disconnect its subscribers");
         }
         checkKafka(config, problems);
+        for (String required : config.bridgesRequired()) {
+            if (!config.bridges().contains(required)) {
+                problems.add("bridges.required names " + required + ", which bridges does not run: add it to bridges (--bridges "
+                        + required + "), or remove it from bridges.required");
+            }
+        }
         if (config.management().port().isPresent() && config.management().port().get() != 0
                 && config.management().port().get() == config.port()) {
             problems.add("management.port (" + config.port() + ") is the same as port: the management port must be another one");

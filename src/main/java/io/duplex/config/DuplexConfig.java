@@ -40,6 +40,7 @@ public record DuplexConfig(
         RedisUri redisUri,
         Duration presenceTtl,
         List<String> bridges,
+        List<String> bridgesRequired,
         Kafka kafka,
         Management management) {
 

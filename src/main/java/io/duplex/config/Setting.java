@@ -144,6 +144,10 @@ public enum Setting {
     BRIDGES("bridges", "", ValueType.someOf("kafka"),
             "Bridges this node runs between its channels and outside systems. kafka: records of Kafka topics become "
                     + "channel messages, and channel messages become Kafka records (the kafka.* settings). Empty: none."),
+    BRIDGES_REQUIRED("bridges.required", "", ValueType.someOf("kafka"),
+            "Which of the bridges this node cannot do without: while one is not up (starting, Kafka unreachable, "
+                    + "failed), /api/health/ready and /api/health answer 503, so a load balancer sends the node no new "
+                    + "connections. Empty (the default): a bridge that is down leaves the node ready."),
     KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", null, KafkaValues.bootstrapServers(),
             "The Kafka cluster of bridges=kafka. A host that does not resolve fails the start; a cluster that does not "
                     + "answer does not: the node starts with the bridge down (/api/health) and connects when Kafka comes."),

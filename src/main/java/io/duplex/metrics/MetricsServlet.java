@@ -33,6 +33,7 @@ public class MetricsServlet extends HttpServlet {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private transient Metrics metrics;
+    private transient BridgeMeters bridges;
     private transient Credentials credentials;
     private transient DuplexConfig config;
 
@@ -41,6 +42,7 @@ public class MetricsServlet extends HttpServlet {
         // The container, not CDI, makes servlets, and not every container injects into them: looked up once here.
         CDI<Object> cdi = CDI.current();
         metrics = cdi.select(Metrics.class).get();
+        bridges = cdi.select(BridgeMeters.class).get();
         credentials = cdi.select(Credentials.class).get();
         config = cdi.select(DuplexConfig.class).get();
     }
@@ -55,6 +57,7 @@ public class MetricsServlet extends HttpServlet {
         String contentType = accept != null && accept.contains(OPENMETRICS) ? OPENMETRICS_TYPE : PROMETHEUS_TYPE;
         response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-store");
+        bridges.refresh();
         try (OutputStream out = response.getOutputStream()) {
             metrics.scrape(out, contentType);
         }

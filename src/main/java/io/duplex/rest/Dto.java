@@ -93,7 +93,8 @@ public final class Dto {
     public record Readiness(@Schema(allowableValues = {"up", "down"}) String status, List<Check> checks) {
     }
 
-    @Schema(description = "One thing readiness depends on: accepting (not draining or stopping), engine (reachable).")
+    @Schema(description = "One thing readiness depends on: accepting (not draining or stopping), engine (reachable), and "
+            + "bridge:NAME for each bridge that bridges.required names (up).")
     @JsonbPropertyOrder({"name", "status", "detail"})
     public record Check(String name, @Schema(allowableValues = {"up", "down"}) String status, String detail) {
     }

@@ -62,8 +62,9 @@ public class HealthResource {
     @GET
     @Operation(operationId = "getHealth", summary = "Health",
             description = "200 while the node is ready (as /api/health/ready); 503 while the engine is unreachable or the node "
-                    + "is draining or stopping. With the node's figures, and each bridge with its state: a bridge that is down "
-                    + "leaves the node up. Needs no credentials.")
+                    + "is draining or stopping, or a bridge that bridges.required names is not up. With the node's figures, and "
+                    + "each bridge with its state: a bridge that bridges.required does not name leaves the node up when it is "
+                    + "down. Needs no credentials.")
     @ApiResponse(responseCode = "200", description = "up", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = Dto.Health.class)))
     @ApiResponse(responseCode = "503", description = "down", content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -100,9 +101,9 @@ public class HealthResource {
     @GET
     @Path("/ready")
     @Operation(operationId = "getReadiness", summary = "Readiness",
-            description = "200 while the node should be sent new connections; 503 while its engine is unreachable, and from the "
-                    + "moment it starts draining before a stop (before its sessions are closed with 1001). Each check says "
-                    + "why. Needs no credentials.")
+            description = "200 while the node should be sent new connections; 503 while its engine is unreachable, while a "
+                    + "bridge that bridges.required names is not up, and from the moment it starts draining before a stop "
+                    + "(before its sessions are closed with 1001). Each check says why. Needs no credentials.")
     @ApiResponse(responseCode = "200", description = "ready", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = Dto.Readiness.class)))
     @ApiResponse(responseCode = "503", description = "not ready", content = @Content(mediaType = MediaType.APPLICATION_JSON,

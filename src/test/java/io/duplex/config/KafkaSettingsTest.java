@@ -59,6 +59,16 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void aRequiredBridgeIsOneThatRuns() {
+        assertEquals(List.of("kafka"), load(with("kafka.in.topics", "t", "bridges.required", "kafka")).bridgesRequired());
+        assertEquals(List.of(), load(with("kafka.in.topics", "t")).bridgesRequired(), "by default no bridge is required");
+        assertEquals(List.of("bridges.required names kafka, which bridges does not run: add it to bridges (--bridges kafka), "
+                + "or remove it from bridges.required"), problems("bridges.required", "kafka"));
+        assertTrue(problems(with("kafka.in.topics", "t", "bridges.required", "mqtt")).get(0)
+                .startsWith("bridges.required = 'mqtt' (from --bridges-required) is not valid"));
+    }
+
+    @Test
     void badAddressesTopicsAndMappingsAreEachNamed() {
         assertEquals(List.of("kafka.bootstrap.servers = 'localhost' (from --kafka-bootstrap-servers) is not valid: expected "
                 + "comma-separated host:port pairs, e.g. kafka1:9092,kafka2:9092 ('localhost' is not host:port)"),

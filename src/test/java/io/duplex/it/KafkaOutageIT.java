@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.duplex.testing.Frames;
 import io.duplex.testing.KafkaFixture;
 import io.duplex.testing.Rest;
+import io.duplex.testing.Scrape;
 import io.duplex.testing.TestServer;
 import io.duplex.testing.WarProcess;
 import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Kafka bridge when Kafka is not there, or not as configured: a node starts without Kafka and connects when it comes;
  * while Kafka is away a publish to an exported channel is refused (fail) or kept and delivered later (buffer); a
- * configuration that cannot work fails the start with one line saying why.
+ * configuration that cannot work fails the start with one line saying why. A bridge that is down leaves the node ready,
+ * unless {@code bridges.required} names it; either way /metrics says whether it is up and what it counted.
  */
 class KafkaOutageIT {
     @RegisterExtension
@@ -127,6 +130,47 @@ class KafkaOutageIT {
             rest.publish("late:1", "\"out\"");
         }
         assertEquals("late:1", read(out, 1).get(0).key());
+    }
+
+    @Test
+    void aRequiredBridgeThatIsDownMakesTheNodeNotReadyAndTheMetricsSaySo() throws Exception {
+        String in = topic("required.in");
+        TestServer node = node("kafka.in.topics", in, "bridges.required", "kafka", "management.port", "0");
+        URI ready = node.management().resolve("api/health/ready");
+        await("ready").atMost(Duration.ofSeconds(30)).until(() -> Scrape.fetch(ready, null).statusCode() == 200);
+        assertTrue(Scrape.fetch(ready, null).body().contains("{\"name\":\"bridge:kafka\",\"status\":\"up\""),
+                Scrape.fetch(ready, null).body());
+        Scrape before = scrape(node);
+        assertEquals(1, before.value("duplex_bridge_up", "bridge", "kafka"));
+        for (int i = 0; i < 3; i++) {
+            producer().send(new ProducerRecord<>(in, "k", Integer.toString(i))).get();
+        }
+        await("3 records in").atMost(Duration.ofSeconds(30)).until(() ->
+                scrape(node).value("duplex_bridge_messages_total", "bridge", "kafka", "counter", "in") == 3);
+        Scrape counted = scrape(node);
+        assertEquals(3, counted.value("duplex_messages_published_total", "door", "kafka"), "published through the bridge's door");
+        assertEquals(0, counted.value("duplex_bridge_messages_total", "bridge", "kafka", "counter", "skipped"));
+
+        KAFKA.broker().stop();
+        await("not ready").atMost(Duration.ofSeconds(30)).until(() -> Scrape.fetch(ready, null).statusCode() == 503);
+        String notReady = Scrape.fetch(ready, null).body();
+        assertTrue(notReady.contains("{\"name\":\"bridge:kafka\",\"status\":\"down\",\"detail\":\"down: "), notReady);
+        assertTrue(notReady.contains("{\"name\":\"engine\",\"status\":\"up\""), "only the bridge is down: " + notReady);
+        assertEquals(200, Scrape.fetch(node.management().resolve("api/health/live"), null).statusCode(), "alive all the same");
+        try (Rest rest = new Rest(node.api()); Response health = rest.get("health")) {
+            assertEquals(503, health.getStatus(), "/api/health answers as readiness does");
+        }
+        Scrape down = scrape(node);
+        assertEquals(0, down.value("duplex_bridge_up", "bridge", "kafka"));
+        assertEquals(0, down.value("duplex_ready"));
+
+        KAFKA.broker().startAgain();
+        await("ready again").atMost(Duration.ofSeconds(60)).until(() -> Scrape.fetch(ready, null).statusCode() == 200);
+        assertEquals(1, scrape(node).value("duplex_bridge_up", "bridge", "kafka"));
+    }
+
+    private static Scrape scrape(TestServer node) {
+        return Scrape.get(node.management().resolve("metrics"), null);
     }
 
     @Test

@@ -1,0 +1,76 @@
+package io.duplex.metrics;
+
+import io.duplex.bridge.BridgeStatus;
+import io.duplex.bridge.Bridges;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+
+/**
+ * The bridges' meters, read from what each bridge reports of itself ({@link Bridges#statuses()}, the same figures
+ * /api/health shows): {@code duplex_bridge_up{bridge}} and {@code duplex_bridge_messages_total{bridge,counter}} (Kafka:
+ * in, redelivered, skipped, own, out, refused, dropped). A bridge knows its counters only once it runs, so they are
+ * registered when a scrape first sees them; their values are read at each scrape, and nothing is counted twice.
+ * Label values are bridge names and the bridges' own counter names: few, and fixed by code.
+ */
+@ApplicationScoped
+public class BridgeMeters {
+    private final MeterRegistry registry;
+    private final Bridges bridges;
+
+    protected BridgeMeters() {
+        // for CDI's client proxy
+        this.registry = null;
+        this.bridges = null;
+    }
+
+    @Inject
+    public BridgeMeters(Metrics metrics, Bridges bridges) {
+        this.registry = metrics.registry();
+        this.bridges = bridges;
+    }
+
+    /** Before a scrape: registers the meters of any bridge, or counter, not seen yet (registering again is a lookup). */
+    void refresh() {
+        for (BridgeStatus status : bridges.statuses()) {
+            String name = status.name();
+            Gauge.builder("duplex.bridge.up", bridges, b -> state(b, name) == BridgeStatus.State.UP ? 1 : 0)
+                    .description("1 while the bridge is connected and working, 0 while it is starting, down (the outside system "
+                            + "unreachable) or failed")
+                    .tag("bridge", name)
+                    .register(registry);
+            for (String counter : status.counters().keySet()) {
+                FunctionCounter.builder("duplex.bridge.messages", bridges, b -> count(b, name, counter))
+                        .description("What the bridge did since the node started, as /api/health's bridges[].counters: records in "
+                                + "(published to channels), redelivered, skipped, own; messages out (to the outside system), "
+                                + "refused, dropped")
+                        .tag("bridge", name)
+                        .tag("counter", counter)
+                        .register(registry);
+            }
+        }
+    }
+
+    private static BridgeStatus.State state(Bridges bridges, String name) {
+        for (BridgeStatus status : bridges.statuses()) {
+            if (status.name().equals(name)) {
+                return status.state();
+            }
+        }
+        return BridgeStatus.State.STOPPED;
+    }
+
+    private static double count(Bridges bridges, String name, String counter) {
+        for (BridgeStatus status : bridges.statuses()) {
+            if (status.name().equals(name)) {
+                Map<String, Long> counters = status.counters();
+                Long value = counters.get(counter);
+                return value == null ? Double.NaN : value;
+            }
+        }
+        return Double.NaN;
+    }
+}
