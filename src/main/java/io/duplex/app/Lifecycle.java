@@ -3,6 +3,7 @@ package io.duplex.app;
 import io.duplex.bridge.Bridges;
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Durations;
+import io.duplex.config.Embedded;
 import io.duplex.config.Mode;
 import io.duplex.config.Setting;
 import io.duplex.core.Heartbeat;
@@ -27,6 +28,12 @@ public class Lifecycle {
         node.start();
         heartbeat.start();
         bridges.start(node);
+        // The embedded server closes the sessions itself before it stops (EmbeddedServer.close); a container ignores this.
+        // Bridges first, as at the stop below: nothing comes in from outside while sessions close.
+        context.setAttribute(Embedded.CLOSE_SESSIONS, (Runnable) () -> {
+            bridges.stop();
+            node.shutdown();
+        });
         // The container knows its host and port; the application knows its paths.
         String root = context.getContextPath();
         LOG.info(() -> "Duplex " + version.value() + " ready at " + (root.isEmpty() ? "/" : root) + ": REST " + root + "/api, WebSocket "

@@ -20,6 +20,13 @@ public final class Embedded {
      */
     public static final String METERS = "io.duplex.server.meters";
 
+    /**
+     * Context attribute: a {@code Runnable} the application sets at start, which closes every WebSocket session with 1001
+     * and refuses new ones. The server runs it after the drain and waits for the close handshakes to end before it stops
+     * its connectors.
+     */
+    public static final String CLOSE_SESSIONS = "io.duplex.server.closeSessions";
+
     /** Request attribute: {@code Boolean.TRUE} on a request that came in through the management port. */
     public static final String MANAGEMENT_REQUEST = "io.duplex.server.management";
 

@@ -119,7 +119,8 @@ public enum Setting {
     WS_COMPRESSION("ws.compression", "false", ValueType.bool(),
             "Negotiates permessage-deflate when a client offers it. Inflated messages are held to frame.max.bytes."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
-            "On SIGTERM, how long the embedded server waits for requests in flight before it exits. Embedded server only."),
+            "On SIGTERM, how long the embedded server waits for the sessions' close handshakes (1001), and then for requests in "
+                    + "flight, before it exits. Embedded server only."),
     SHUTDOWN_DRAIN("shutdown.drain", null, ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server drains before it closes the sessions with 1001: /api/health/ready "
                     + "answers 503 and new WebSocket handshakes are refused with 503, so a load balancer or proxy sends new "

@@ -11,14 +11,18 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.io.ConnectionStatistics;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
 /**
  * Duplex's WAR on an embedded Jetty 12.1 (ee10), deployed exactly as a standalone Jetty deploys it: a
@@ -32,10 +36,12 @@ public final class EmbeddedServer implements AutoCloseable {
     private final ServerConnector management;
     private final DuplexConfig config;
     private final AtomicBoolean draining;
+    private final WebAppContext webapp;
 
     private EmbeddedServer(Server server, ServerConnector connector, ServerConnector management, DuplexConfig config,
-            AtomicBoolean draining) {
+            AtomicBoolean draining, WebAppContext webapp) {
         this.server = server;
+        this.webapp = webapp;
         this.connector = connector;
         this.management = management;
         this.config = config;
@@ -109,7 +115,44 @@ public final class EmbeddedServer implements AutoCloseable {
             throw new IllegalStateException("the application did not start"
                     + (cause == null ? "; see the log above" : ": " + cause), cause);
         }
-        return new EmbeddedServer(server, connector, management, config, draining);
+        return new EmbeddedServer(server, connector, management, config, draining, webapp);
+    }
+
+    /**
+     * Closes the WebSocket sessions through the application (1001, with the close handshake) and waits, at most
+     * shutdown.timeout, until their connections are closed. Jetty's own stop also closes them with 1001, but stops its
+     * connectors as soon as the close frames are on their way, and a client whose close handshake is cut off that way
+     * reads 1006 instead of 1001 (HealthIT saw it on a loaded machine).
+     */
+    private void closeSessions() {
+        if (!(webapp.getServletContext().getAttribute(Embedded.CLOSE_SESSIONS) instanceof Runnable closeAll)) {
+            return;
+        }
+        try {
+            closeAll.run();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "closing the sessions before the stop failed (" + e + "); the stop closes them");
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        try {
+            while (webSocketsOpen() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean webSocketsOpen() {
+        for (Connector each : server.getConnectors()) {
+            for (EndPoint endPoint : each.getConnectedEndPoints()) {
+                if (endPoint.getConnection() instanceof WebSocketConnection) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Jetty's connection counters on a connector, for the metrics. */
@@ -178,6 +221,11 @@ public final class EmbeddedServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        long closing = System.nanoTime();
+        closeSessions();
+        // The close handshakes and the requests in flight share shutdown.timeout: a stop takes at most drain + timeout.
+        long left = config.shutdownTimeout().toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
+        server.setStopTimeout(Math.max(1, left));
         try {
             server.stop();
         } catch (TimeoutException e) {
