@@ -140,7 +140,10 @@ public final class RedisServer implements AutoCloseable {
             command.addAll(List.of(sentinelConfig.toString(), "--sentinel", "--loglevel", "warning"));
         } else {
             command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
+                    "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning",
+                    // A master waits 5 s by default before it sends its first copy to a new replica (for others to
+                    // join the same transfer); a test's replica is alone, and should be usable at once.
+                    "--repl-diskless-sync-delay", "0"));
             command.addAll(extraArguments);
         }
         try {
@@ -220,12 +223,17 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code replicas} replicas have acknowledged every write so far (Redis's WAIT), at most 5 s. */
+    /**
+     * Waits until {@code replicas} replicas have acknowledged every write so far (Redis's WAIT), at most 30 s. A replica
+     * still making its first copy of the master acknowledges nothing until it has, and on a loaded machine that took
+     * longer than one WAIT of 5 s, whose answer then raced the socket's own 5 s read timeout: so WAIT is asked for a
+     * second at a time, again, until every replica answered.
+     */
     public void awaitReplicas(int replicas) {
-        String reply = command("WAIT " + replicas + " 5000");
-        if (!reply.equals(":" + replicas)) {
-            throw new IllegalStateException("WAIT " + replicas + " answered " + reply);
-        }
+        String acknowledged = ":" + replicas;
+        await("WAIT " + replicas + " on " + uri()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .until(() -> command("WAIT " + replicas + " 1000"), acknowledged::equals);
     }
 
     /** {@code redis://127.0.0.1:PORT} */
