@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -119,7 +118,8 @@ public final class KafkaBridgeBenchmark {
 
     /** A subscriber of the channel that counts pushes and notes each one's latency from its "sent" time (same machine). */
     private static final class Subscriber implements WebSocket.Listener {
-        private final AtomicInteger received = new AtomicInteger();
+        /** Pushes received so far. Guarded by this: the benchmark waits on it instead of polling. */
+        private int received;
         private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         private final CountDownLatch subscribed = new CountDownLatch(1);
         private final StringBuilder partial = new StringBuilder();
@@ -147,7 +147,7 @@ public final class KafkaBridgeBenchmark {
                 if (at >= 0) {
                     long sent = Long.parseLong(frame.substring(at + 7, frame.indexOf(',', at)));
                     latencies.add(now - sent);
-                    received.incrementAndGet();
+                    arrived();
                 } else if (frame.contains("\"subscribed\"")) {
                     subscribed.countDown();
                 }
@@ -156,13 +156,20 @@ public final class KafkaBridgeBenchmark {
             return null;
         }
 
-        void await(int count) throws InterruptedException {
+        private synchronized void arrived() {
+            received++;
+            notifyAll();
+        }
+
+        /** Waits until {@code count} pushes have arrived in all (5 minutes at most). */
+        synchronized void await(int count) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (received.get() < count) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + received.get() + " of " + count + " records arrived");
+            while (received < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("only " + received + " of " + count + " records arrived");
                 }
-                Thread.sleep(10);
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         }
 
