@@ -5,6 +5,7 @@ import io.duplex.bridge.Bridges;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -12,7 +13,9 @@ import java.util.Map;
 /**
  * The bridges' meters, read from what each bridge reports of itself ({@link Bridges#statuses()}, the same figures
  * /api/health shows): {@code duplex_bridge_up{bridge}} and {@code duplex_bridge_messages_total{bridge,counter}} (Kafka:
- * in, redelivered, skipped, own, out, refused, dropped). A bridge knows its counters only once it runs, so they are
+ * in, redelivered, skipped, own, out, refused, dropped) and, for a bridge that knows how far behind it is,
+ * {@code duplex_bridge_backlog_messages{bridge}} (Kafka: the consumer's lag; NaN while the bridge does not know it, e.g.
+ * with Kafka unreachable, so that an alert on it neither fires nor clears on a made-up 0). A bridge knows its counters only once it runs, so they are
  * registered when a scrape first sees them; their values are read at each scrape, and nothing is counted twice.
  * Label values are bridge names and the bridges' own counter names: few, and fixed by code.
  */
@@ -42,6 +45,15 @@ public class BridgeMeters {
                             + "unreachable) or failed")
                     .tag("bridge", name)
                     .register(registry);
+            if (status.backlog().isPresent()) {
+                // The base unit makes Prometheus's name end in _messages, as its conventions ask of a gauge with a unit.
+                Gauge.builder("duplex.bridge.backlog", bridges, b -> backlog(b, name))
+                        .description("Messages waiting in the outside system for this node, as /api/health's bridges[].backlog "
+                                + "(Kafka: the consumer's lag summed over the partitions this node owns); NaN while not known")
+                        .baseUnit(BaseUnits.MESSAGES)
+                        .tag("bridge", name)
+                        .register(registry);
+            }
             for (String counter : status.counters().keySet()) {
                 FunctionCounter.builder("duplex.bridge.messages", bridges, b -> count(b, name, counter))
                         .description("What the bridge did since the node started, as /api/health's bridges[].counters: records in "
@@ -61,6 +73,15 @@ public class BridgeMeters {
             }
         }
         return BridgeStatus.State.STOPPED;
+    }
+
+    private static double backlog(Bridges bridges, String name) {
+        for (BridgeStatus status : bridges.statuses()) {
+            if (status.name().equals(name) && status.backlog().isPresent()) {
+                return status.backlog().getAsLong();
+            }
+        }
+        return Double.NaN;
     }
 
     private static double count(Bridges bridges, String name, String counter) {

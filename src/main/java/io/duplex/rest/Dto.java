@@ -77,11 +77,14 @@ public final class Dto {
     }
 
     @Schema(description = "A bridge to an outside system (bridges setting) and its state.")
-    @JsonbPropertyOrder({"name", "state", "detail", "counters"})
+    @JsonbPropertyOrder({"name", "state", "detail", "counters", "backlog"})
     public record Bridge(@Schema(description = "The bridge's name, e.g. kafka.") String name,
             @Schema(allowableValues = {"starting", "up", "down", "failed", "stopped"}) String state,
             @Schema(description = "One line saying where it is connected, or why it is not.") String detail,
-            @Schema(description = "What it has done since it started, e.g. in, skipped, out, dropped.") Map<String, Long> counters) {
+            @Schema(description = "What it has done since it started, e.g. in, skipped, out, dropped.") Map<String, Long> counters,
+            @Schema(nullable = true, description = "How many messages wait in the outside system for this node (Kafka: the "
+                    + "consumer's lag summed over the partitions this node owns); null where the bridge has no such figure "
+                    + "(it only sends, or it is not connected).") Long backlog) {
     }
 
     @Schema(description = "Whether the node is alive: answered 200 while it can answer at all.")

@@ -81,7 +81,8 @@ public class HealthResource {
             }
         }
         List<Dto.Bridge> links = bridges.statuses().stream()
-                .map(b -> new Dto.Bridge(b.name(), b.state().label(), b.detail(), b.counters())).toList();
+                .map(b -> new Dto.Bridge(b.name(), b.state().label(), b.detail(), b.counters(),
+                        b.backlog().isPresent() ? b.backlog().getAsLong() : null)).toList();
         Dto.Health health = new Dto.Health(up ? "up" : "down", node.engine(), version.value(), mode,
                 hub.sessionCount(), channels, links);
         return Response.status(up ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(health).build();

@@ -13,6 +13,7 @@ import io.duplex.channel.Publisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -229,7 +230,9 @@ final class KafkaBridge implements Bridge {
         if (state == State.UP && outbound != null) {
             shown += "; producing " + kafka.outChannels() + " to " + kafka.outTopic().orElseThrow();
         }
-        return new BridgeStatus(name, state, shown, counters.snapshot(kafka.inbound(), kafka.outbound()));
+        // Only while connected: the consumer's figure of a cluster it cannot reach is its last word, not the backlog now.
+        OptionalLong backlog = state == State.UP && inbound != null ? inbound.backlog() : OptionalLong.empty();
+        return new BridgeStatus(name, state, shown, counters.snapshot(kafka.inbound(), kafka.outbound()), backlog);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,11 @@ final class KafkaInbound implements Runnable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile int partitions;
     private volatile boolean waitingForEngine;
+    /**
+     * Records waiting in Kafka for this node, -1 while not known. Measured on the consumer's thread (a KafkaConsumer is
+     * not for other threads) after each poll, and read by /api/health and /metrics from theirs.
+     */
+    private volatile long backlog = -1;
 
     KafkaInbound(DuplexConfig.Kafka kafka, Properties properties, BridgeContext context, Counters counters, byte[] source,
             Consumer<RuntimeException> fatal) {
@@ -94,6 +100,15 @@ final class KafkaInbound implements Runnable {
     /** Whether a partition waits at a record the engine could not take (Redis unreachable). */
     boolean waitingForEngine() {
         return waitingForEngine;
+    }
+
+    /**
+     * How many records wait in Kafka for this node: the consumer's lag (a partition's end offset minus the position this
+     * node will read next) summed over the partitions it owns; empty while the consumer does not know it.
+     */
+    OptionalLong backlog() {
+        long value = backlog;
+        return value < 0 ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
     /** Partitions this node consumes now. */
@@ -129,6 +144,7 @@ final class KafkaInbound implements Runnable {
         } finally {
             consumer = null;
             partitions = 0;
+            backlog = -1;
             if (created != null) {
                 // Leaves the group at once (its partitions move without waiting for the session timeout), within a bound:
                 // with Kafka away, close() would otherwise wait 30 s and outlive the node's stop.
@@ -168,10 +184,33 @@ final class KafkaInbound implements Runnable {
                 });
             }
             waitingForEngine = engineDown;
+            // After the seeks: a partition waiting for the engine counts from the record it waits at, not from where
+            // the poll left it.
+            backlog = lag(consumer);
             if (engineDown && pause()) {
                 return;
             }
         }
+    }
+
+    /**
+     * The consumer's lag summed over its partitions, from what the last fetches said of each partition's end (no request
+     * to the broker waits here): 0 with no partition, -1 while none of its partitions' lag is known yet (just assigned).
+     */
+    private static long lag(KafkaConsumer<byte[], byte[]> consumer) {
+        long sum = 0;
+        boolean known = true;
+        for (TopicPartition partition : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(partition);
+            if (lag.isPresent()) {
+                sum += Math.max(0, lag.getAsLong());
+            } else {
+                known = false;
+            }
+        }
+        // A partition whose lag is not known yet (new to this node) is left out of a sum above 0, which is a floor; a sum
+        // of 0 could hide its backlog, so the figure is unknown until a fetch has told the consumer its end.
+        return sum == 0 && !known ? -1 : sum;
     }
 
     /**
