@@ -162,7 +162,7 @@ class HealthIT {
         });
     }
 
-    /** Every metric the shipped dashboard and alert rules ask Prometheus for is one a node on Redis serves. */
+    /** Every metric the shipped dashboard and alert rules ask Prometheus for is one a node on Redis serves (bridges' aside). */
     @Test
     void theDashboardAndTheAlertsAskOnlyForMetricsANodeServes() throws IOException {
         restDirect.publish("health.names", "1");
@@ -175,8 +175,11 @@ class HealthIT {
             Matcher names = metric.matcher(Files.readString(Path.of("src/monitoring", file)));
             int found = 0;
             while (names.find()) {
-                assertTrue(served.contains(names.group()), file + " asks for " + names.group() + ", which the node does not serve");
                 found++;
+                if (names.group().startsWith("duplex_bridge_")) {
+                    continue; // served by a node that runs a bridge, which this one does not: KafkaOutageIT checks them
+                }
+                assertTrue(served.contains(names.group()), file + " asks for " + names.group() + ", which the node does not serve");
             }
             assertTrue(found > 5, file + " names " + found + " metrics");
         }

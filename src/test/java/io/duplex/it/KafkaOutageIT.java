@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.Frames;
 import io.duplex.testing.KafkaFixture;
+import io.duplex.testing.RedisServer;
 import io.duplex.testing.Rest;
 import io.duplex.testing.Scrape;
 import io.duplex.testing.TestServer;
@@ -15,12 +16,15 @@ import io.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Kafka bridge when Kafka is not there, or not as configured: a node starts without Kafka and connects when it comes;
  * while Kafka is away a publish to an exported channel is refused (fail) or kept and delivered later (buffer); a
  * configuration that cannot work fails the start with one line saying why. A bridge that is down leaves the node ready,
- * unless {@code bridges.required} names it; either way /metrics says whether it is up and what it counted.
+ * unless {@code bridges.required} names it; either way /metrics says whether it is up and what it counted. Records that
+ * the engine cannot take wait in Kafka, and the bridge's backlog counts them until they are published.
  */
 class KafkaOutageIT {
     @RegisterExtension
@@ -172,6 +177,77 @@ class KafkaOutageIT {
 
     private static Scrape scrape(TestServer node) {
         return Scrape.get(node.management().resolve("metrics"), null);
+    }
+
+    private static final String BACKLOG = "duplex_bridge_backlog_messages";
+
+    /** The bridge's backlog as Prometheus reads it; NaN while the node serves none (the consumer does not know it yet). */
+    private static double backlog(TestServer node) {
+        Scrape scrape = scrape(node);
+        return scrape.has(BACKLOG) ? scrape.value(BACKLOG, "bridge", "kafka") : Double.NaN;
+    }
+
+    /** /api/health's bridges[0], whatever its status (503 while the engine is away). */
+    private static JsonObject bridgeInHealth(TestServer node) {
+        try (Rest rest = new Rest(node.api()); Response response = rest.get("health")) {
+            return Frames.parse(response.readEntity(String.class)).getJsonArray("bridges").getJsonObject(0);
+        }
+    }
+
+    /**
+     * How far behind the bridge is: records that arrive while Redis is down cannot be published, wait in Kafka, and are
+     * counted by duplex_bridge_backlog_messages and /api/health's bridges[].backlog (exactly those records: the consumer
+     * starts again at the first one the engine did not take); once Redis is back they are published and the backlog is
+     * 0 again.
+     */
+    @Test
+    void theBacklogCountsTheRecordsThatWaitWhileTheEngineIsAwayAndFallsToZeroWhenTheyArePublished() throws Exception {
+        RedisServer redis = keep(RedisServer.start());
+        String in = topic("backlog.in");
+        TestServer node = node("engine", "redis", "redis.uri", redis.uri(), "kafka.in.topics", in, "management.port", "0");
+        KafkaProducer<String, String> producer = producer();
+        for (int i = 0; i < 2; i++) {
+            producer.send(new ProducerRecord<>(in, "k", Integer.toString(i))).get();
+        }
+        await("2 records in, none waiting").atMost(Duration.ofSeconds(60)).until(() -> backlog(node) == 0
+                && scrape(node).value("duplex_bridge_messages_total", "bridge", "kafka", "counter", "in") == 2);
+        assertEquals(0, bridgeInHealth(node).getJsonNumber("backlog").longValue(), bridgeInHealth(node).toString());
+        assertServesTheBridgeMetricsTheDashboardAndAlertsAskFor(scrape(node));
+
+        redis.stop();
+        for (int i = 2; i < 9; i++) {
+            producer.send(new ProducerRecord<>(in, "k", Integer.toString(i))).get();
+        }
+        await("7 records waiting in Kafka").atMost(Duration.ofSeconds(60)).until(() -> backlog(node) == 7);
+        JsonObject waiting = bridgeInHealth(node);
+        assertEquals("up", waiting.getString("state"), "Kafka is there; the engine is not: " + waiting);
+        assertEquals(7, waiting.getJsonNumber("backlog").longValue(), waiting.toString());
+        assertTrue(waiting.getString("detail").contains("waiting for the engine"), waiting.toString());
+        assertEquals(2, scrape(node).value("duplex_bridge_messages_total", "bridge", "kafka", "counter", "in"), "none published");
+
+        redis.startAgain();
+        await("the backlog drained").atMost(Duration.ofSeconds(60)).until(() -> backlog(node) == 0);
+        Scrape drained = scrape(node);
+        assertEquals(9, drained.value("duplex_bridge_messages_total", "bridge", "kafka", "counter", "in"), "all published");
+        assertEquals(0, bridgeInHealth(node).getJsonNumber("backlog").longValue());
+        try (Rest rest = new Rest(node.api())) {
+            assertEquals(7, Rest.body(rest.get("channels/" + in + "/messages?limit=100")).getJsonArray("messages").size(),
+                    "the 7 that waited reached the channel (Redis came back empty, without the 2 before)");
+        }
+    }
+
+    /** Each bridge metric the shipped dashboard and alert rules ask for is served (HealthIT checks the others). */
+    private static void assertServesTheBridgeMetricsTheDashboardAndAlertsAskFor(Scrape scrape) throws Exception {
+        Pattern metric = Pattern.compile("\\bduplex_bridge_[a-z0-9_]+");
+        int found = 0;
+        for (String file : List.of("grafana-dashboard.json", "alerts.yml")) {
+            Matcher names = metric.matcher(Files.readString(Path.of("src/monitoring", file)));
+            while (names.find()) {
+                assertTrue(scrape.has(names.group()), file + " asks for " + names.group() + ", which the node does not serve");
+                found++;
+            }
+        }
+        assertTrue(found >= 3, found + " bridge metrics named");
     }
 
     @Test

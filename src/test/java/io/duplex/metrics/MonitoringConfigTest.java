@@ -44,7 +44,7 @@ class MonitoringConfigTest {
     @Test
     void prometheusAcceptsTheScrapeConfigurationAndTheAlertRules() throws Exception {
         assertTrue(promtool("check", "config", "prometheus.yml").contains("SUCCESS: 1 rule files found"));
-        assertTrue(promtool("check", "rules", "alerts.yml").contains("SUCCESS: 6 rules found"));
+        assertTrue(promtool("check", "rules", "alerts.yml").contains("SUCCESS: 7 rules found"));
     }
 
     @Test
