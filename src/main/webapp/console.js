@@ -405,11 +405,12 @@ async function refreshAll() {
   await Promise.all([refreshChannels(), refreshSessions()]);
   try {
     const health = await rest('health');
-    // Bridges (Kafka...) follow the engine: their state here, their detail and counters on hover.
+    // Bridges (Kafka...) follow the engine: their state here, their detail, counters and backlog on hover.
     const bridges = (health.bridges ?? []).map((b) => `${b.name} bridge ${b.state}`);
     $('#node-info').textContent = [`${health.engine} engine`, ...bridges, `${health.mode} mode`, `v${health.version}`].join(' · ');
     $('#node-info').title = (health.bridges ?? [])
-      .map((b) => `${b.name}: ${b.detail} (${Object.entries(b.counters).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('\n');
+      .map((b) => `${b.name}: ${b.detail} (${Object.entries(b.counters).map(([k, v]) => `${k} ${v}`).join(', ')})`
+        + (b.backlog == null ? '' : `; ${b.backlog} waiting`)).join('\n');
   } catch (error) {
     showError('health', error);
   }
