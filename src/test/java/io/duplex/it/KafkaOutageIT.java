@@ -212,7 +212,9 @@ class KafkaOutageIT {
         await("2 records in, none waiting").atMost(Duration.ofSeconds(60)).until(() -> backlog(node) == 0
                 && scrape(node).value("duplex_bridge_messages_total", "bridge", "kafka", "counter", "in") == 2);
         assertEquals(0, bridgeInHealth(node).getJsonNumber("backlog").longValue(), bridgeInHealth(node).toString());
-        assertServesTheBridgeMetricsTheDashboardAndAlertsAskFor(scrape(node));
+        Scrape idle = scrape(node);
+        assertServesTheBridgeMetricsTheDashboardAndAlertsAskFor(idle);
+        assertEquals(List.of(), idle.lint("duplex_bridge_"), "promtool check metrics on the bridge's metrics");
 
         redis.stop();
         for (int i = 2; i < 9; i++) {
