@@ -15,9 +15,10 @@ import java.util.Map;
  * /api/health shows): {@code duplex_bridge_up{bridge}} and {@code duplex_bridge_messages_total{bridge,counter}} (Kafka:
  * in, redelivered, skipped, own, out, refused, dropped) and, for a bridge that knows how far behind it is,
  * {@code duplex_bridge_backlog_messages{bridge}} (Kafka: the consumer's lag; NaN while the bridge does not know it, e.g.
- * with Kafka unreachable, so that an alert on it neither fires nor clears on a made-up 0). A bridge knows its counters only once it runs, so they are
- * registered when a scrape first sees them; their values are read at each scrape, and nothing is counted twice.
- * Label values are bridge names and the bridges' own counter names: few, and fixed by code.
+ * with Kafka unreachable, so that an alert on it neither fires nor clears on a made-up 0). A bridge knows its counters
+ * (and whether it has a backlog) only once it runs, so they are registered when a scrape first sees them; their
+ * values are read at each scrape, and nothing is counted twice. Label values are bridge names and the bridges' own
+ * counter names: few, and fixed by code.
  */
 @ApplicationScoped
 public class BridgeMeters {
