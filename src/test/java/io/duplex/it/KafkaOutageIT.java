@@ -165,9 +165,12 @@ class KafkaOutageIT {
         assertEquals(200, Scrape.fetch(node.management().resolve("api/health/live"), null).statusCode(), "alive all the same");
         try (Rest rest = new Rest(node.api()); Response health = rest.get("health")) {
             assertEquals(503, health.getStatus(), "/api/health answers as readiness does");
+            JsonObject bridge = Frames.parse(health.readEntity(String.class)).getJsonArray("bridges").getJsonObject(0);
+            assertTrue(bridge.isNull("backlog"), "a backlog of a cluster it cannot reach is not known: " + bridge);
         }
         Scrape down = scrape(node);
         assertEquals(0, down.value("duplex_bridge_up", "bridge", "kafka"));
+        assertTrue(!down.has(BACKLOG) || Double.isNaN(down.value(BACKLOG, "bridge", "kafka")), "NaN, not a made-up 0");
         assertEquals(0, down.value("duplex_ready"));
 
         KAFKA.broker().startAgain();

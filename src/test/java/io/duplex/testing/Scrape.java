@@ -88,7 +88,7 @@ public final class Scrape {
                 sample.getJsonObject("labels").forEach((k, v) -> labels.put(k, ((jakarta.json.JsonString) v).getString()));
                 JsonValue number = sample.get("value");
                 double parsed = number.getValueType() == JsonValue.ValueType.STRING
-                        ? Double.parseDouble(((jakarta.json.JsonString) number).getString().replace("inf", "Infinity"))
+                        ? notFinite(((jakarta.json.JsonString) number).getString())
                         : ((jakarta.json.JsonNumber) number).doubleValue();
                 samples.add(new Sample(sample.getString("name"), Map.copyOf(labels), parsed));
             }
@@ -97,6 +97,20 @@ public final class Scrape {
     }
 
     /** Debian's Python, where python3-prometheus-client is installed (a python3 earlier on the PATH may not see it). */
+    /** Python's words for the values JSON cannot carry: nan (a gauge that does not know, e.g. a bridge's backlog), inf, -inf. */
+    private static double notFinite(String value) {
+        switch (value) {
+            case "nan":
+                return Double.NaN;
+            case "inf":
+                return Double.POSITIVE_INFINITY;
+            case "-inf":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                throw new AssertionError("parse.py printed a value that is not a number: " + value);
+        }
+    }
+
     private static String python() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
