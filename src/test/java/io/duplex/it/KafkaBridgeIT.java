@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.Closer;
 import io.duplex.testing.Frames;
 import io.duplex.testing.KafkaFixture;
 import io.duplex.testing.Rest;
@@ -14,24 +15,16 @@ import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,56 +37,23 @@ class KafkaBridgeIT {
     @RegisterExtension
     static final KafkaFixture KAFKA = new KafkaFixture();
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T closeable) {
-        open.add(closeable);
-        return closeable;
-    }
-
-    /** A topic of this test's own, so that the tests sharing the broker never see each other's records. */
-    private static String topic(String name, int partitions) {
-        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        KAFKA.broker().createTopic(topic, partitions);
-        return topic;
-    }
+    @RegisterExtension
+    final Closer open = new Closer();
 
     private TestServer node(String... settings) {
-        List<String> all = new ArrayList<>(List.of("bridges", "kafka", "kafka.bootstrap.servers", KAFKA.broker().bootstrapServers(),
-                "kafka.group.id", "duplex-" + UUID.randomUUID(), "kafka.in.from", "earliest"));
-        all.addAll(List.of(settings));
-        return keep(TestServer.start(all.toArray(String[]::new)));
+        return open.keep(TestServer.start(KAFKA.bridgeSettings(settings).toArray(String[]::new)));
     }
 
     private KafkaProducer<String, String> producer() {
-        return keep(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer()));
+        return open.keep(KAFKA.producer());
     }
 
-    private KafkaConsumer<String, String> consumer(String topic) {
-        KafkaConsumer<String, String> consumer = keep(new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer()));
-        consumer.subscribe(List.of(topic));
-        return consumer;
+    private KafkaConsumer<String, String> reader(String topic) {
+        return open.keep(KAFKA.reader(topic));
     }
 
-    /** Reads the topic until {@code count} records came, or fails after 30 s. */
     private static List<ConsumerRecord<String, String>> read(KafkaConsumer<String, String> consumer, int count) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        await("" + count + " records").atMost(Duration.ofSeconds(30)).until(() -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            return records.size() >= count;
-        });
-        return records;
+        return KafkaFixture.read(consumer, count, Duration.ofSeconds(30));
     }
 
     private static JsonObject health(TestServer node) {
@@ -108,9 +68,9 @@ class KafkaBridgeIT {
 
     @Test
     void aRecordFromAPlainProducerReachesAWebSocketSubscriberAndHistory() throws Exception {
-        String topic = topic("orders.status", 3);
+        String topic = KAFKA.topic("orders.status", 3);
         TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", topic + "=order:{key}");
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe("order:42");
 
         producer().send(new ProducerRecord<>(topic, "42", "{\"status\":\"shipped\"}")).get();
@@ -130,9 +90,9 @@ class KafkaBridgeIT {
 
     @Test
     void aValueThatIsNotJsonArrivesAsAString() throws Exception {
-        String topic = topic("plain", 1);
+        String topic = KAFKA.topic("plain", 1);
         TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", "*=plain.{topic}");
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe("plain." + topic);
 
         producer().send(new ProducerRecord<>(topic, null, "hello, {not json")).get();
@@ -142,10 +102,10 @@ class KafkaBridgeIT {
 
     @Test
     void webSocketAndRestPublishesReachAPlainKafkaConsumer() {
-        String out = topic("duplex.out", 2);
+        String out = KAFKA.topic("duplex.out", 2);
         TestServer node = node("kafka.out.channels", "chat:*", "kafka.out.topic", out);
-        KafkaConsumer<String, String> consumer = consumer(out);
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        KafkaConsumer<String, String> consumer = reader(out);
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
 
         JsonObject published = browser.publish("chat:1", "{\"text\":\"from a browser\"}");
         try (Rest rest = new Rest(node.api())) {
@@ -169,13 +129,13 @@ class KafkaBridgeIT {
 
     @Test
     void aMessageThatCameFromKafkaIsNeverProducedBack() throws Exception {
-        String in = topic("loop.in", 1);
-        String out = topic("loop.out", 1);
+        String in = KAFKA.topic("loop.in", 1);
+        String out = KAFKA.topic("loop.out", 1);
         // Every channel is exported, and the output topic is consumed too: the widest loop there is.
         TestServer node = node("kafka.in.topics", in + "," + out, "kafka.in.channels", "*={topic}", "kafka.out.channels", "*",
                 "kafka.out.topic", out);
-        KafkaConsumer<String, String> reader = consumer(out);
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        KafkaConsumer<String, String> reader = reader(out);
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe(in);
         browser.subscribe(out);
 
@@ -195,9 +155,9 @@ class KafkaBridgeIT {
 
     @Test
     void badRecordsAreSkippedWithOneLineEachAndCountedWhileTheRecordsAfterThemPass() throws Exception {
-        String topic = topic("mixed", 1);
+        String topic = KAFKA.topic("mixed", 1);
         TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", topic + "=item:{key}", "message.max.bytes", "1KiB");
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe("item:good");
         List<String> lines = watchLog();
 
@@ -241,7 +201,7 @@ class KafkaBridgeIT {
             }
         };
         logger.addHandler(handler);
-        keep(() -> logger.removeHandler(handler));
+        open.keep(() -> logger.removeHandler(handler));
         return lines;
     }
 }

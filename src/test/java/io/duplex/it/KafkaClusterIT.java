@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.Closer;
 import io.duplex.testing.Frames;
 import io.duplex.testing.KafkaFixture;
 import io.duplex.testing.RedisFixture;
@@ -26,8 +27,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,26 +52,14 @@ class KafkaClusterIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer open = new Closer();
     private String topic;
     private String group;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T closeable) {
-        open.add(closeable);
-        return closeable;
-    }
-
     private void newTopic() {
-        topic = "stream-" + UUID.randomUUID().toString().substring(0, 8);
+        topic = KAFKA.topic("stream", PARTITIONS);
         group = "duplex-" + UUID.randomUUID();
-        KAFKA.broker().createTopic(topic, PARTITIONS);
     }
 
     /** A node's settings: the Redis engine, the shared group, a channel per key, and room for a burst in each session. */
@@ -84,7 +71,7 @@ class KafkaClusterIT {
     }
 
     private TestServer node() {
-        return keep(TestServer.start(settings().toArray(String[]::new)));
+        return open.keep(TestServer.start(settings().toArray(String[]::new)));
     }
 
     private WarProcess process() throws Exception {
@@ -94,12 +81,12 @@ class KafkaClusterIT {
             args.add("--" + settings.get(i).replace('.', '-'));
             args.add(settings.get(i + 1));
         }
-        return keep(WarProcess.start(tmp.resolve("node-" + UUID.randomUUID()), args.toArray(String[]::new)));
+        return open.keep(WarProcess.start(tmp.resolve("node-" + UUID.randomUUID()), args.toArray(String[]::new)));
     }
 
     /** A WebSocket client subscribed to every key's channel. */
     private WsClient subscriber(URI ws) {
-        WsClient client = keep(WsClient.connect(ws));
+        WsClient client = open.keep(WsClient.connect(ws));
         for (int k = 0; k < KEYS; k++) {
             client.subscribe("key.k" + k);
         }
@@ -130,10 +117,8 @@ class KafkaClusterIT {
     }
 
     private KafkaProducer<String, String> producer() {
-        return keep(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new StringSerializer()));
+        return open.keep(KAFKA.producer(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.LINGER_MS_CONFIG, 5));
     }
 
     /** Sends every record, key by key in turn, in the background; the future ends when Kafka acknowledged all of them. */

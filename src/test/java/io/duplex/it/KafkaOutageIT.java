@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.Closer;
 import io.duplex.testing.Frames;
 import io.duplex.testing.KafkaFixture;
 import io.duplex.testing.RedisServer;
@@ -21,19 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,35 +42,11 @@ class KafkaOutageIT {
     @RegisterExtension
     static final KafkaFixture KAFKA = new KafkaFixture();
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T keep(T closeable) {
-        open.add(closeable);
-        return closeable;
-    }
-
-    private static String topic(String name) {
-        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        KAFKA.broker().createTopic(topic, 1);
-        return topic;
-    }
-
-    private static List<String> settings(String... more) {
-        List<String> all = new ArrayList<>(List.of("bridges", "kafka", "kafka.bootstrap.servers", KAFKA.broker().bootstrapServers(),
-                "kafka.group.id", "duplex-" + UUID.randomUUID(), "kafka.in.from", "earliest"));
-        all.addAll(List.of(more));
-        return all;
-    }
+    @RegisterExtension
+    final Closer open = new Closer();
 
     private TestServer node(String... more) {
-        return keep(TestServer.start(settings(more).toArray(String[]::new)));
+        return open.keep(TestServer.start(KAFKA.bridgeSettings(more).toArray(String[]::new)));
     }
 
     private static JsonObject health(TestServer node) {
@@ -96,28 +65,17 @@ class KafkaOutageIT {
     }
 
     private KafkaProducer<String, String> producer() {
-        return keep(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers()),
-                new StringSerializer(), new StringSerializer()));
+        return open.keep(KAFKA.producer());
     }
 
     private List<ConsumerRecord<String, String>> read(String topic, int count) {
-        KafkaConsumer<String, String> consumer = keep(new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer()));
-        consumer.subscribe(List.of(topic));
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        await(count + " records in " + topic).atMost(Duration.ofSeconds(60)).until(() -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            return records.size() >= count;
-        });
-        return records;
+        return KafkaFixture.read(open.keep(KAFKA.reader(topic)), count, Duration.ofSeconds(60));
     }
 
     @Test
     void aNodeStartsWhileKafkaIsDownAndConnectsWhenItComes() throws Exception {
-        String in = topic("late.in");
-        String out = topic("late.out");
+        String in = KAFKA.topic("late.in", 1);
+        String out = KAFKA.topic("late.out", 1);
         KAFKA.broker().stop();
         TestServer node = node("kafka.in.topics", in, "kafka.out.channels", "late:*", "kafka.out.topic", out,
                 "kafka.connect.timeout", "1s");
@@ -128,7 +86,7 @@ class KafkaOutageIT {
 
         KAFKA.broker().startAgain();
         awaitState(node, "up");
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe(in);
         producer().send(new ProducerRecord<>(in, "k", "\"hello\"")).get();
         assertEquals("\"hello\"", browser.awaitMessages(in, 1).get(0).get("data").toString());
@@ -140,7 +98,7 @@ class KafkaOutageIT {
 
     @Test
     void aRequiredBridgeThatIsDownMakesTheNodeNotReadyAndTheMetricsSaySo() throws Exception {
-        String in = topic("required.in");
+        String in = KAFKA.topic("required.in", 1);
         TestServer node = node("kafka.in.topics", in, "bridges.required", "kafka", "management.port", "0");
         URI ready = node.management().resolve("api/health/ready");
         await("ready").atMost(Duration.ofSeconds(30)).until(() -> Scrape.fetch(ready, null).statusCode() == 200);
@@ -205,8 +163,8 @@ class KafkaOutageIT {
      */
     @Test
     void theBacklogCountsTheRecordsThatWaitWhileTheEngineIsAwayAndFallsToZeroWhenTheyArePublished() throws Exception {
-        RedisServer redis = keep(RedisServer.start());
-        String in = topic("backlog.in");
+        RedisServer redis = open.keep(RedisServer.start());
+        String in = KAFKA.topic("backlog.in", 1);
         TestServer node = node("engine", "redis", "redis.uri", redis.uri(), "kafka.in.topics", in, "management.port", "0");
         KafkaProducer<String, String> producer = producer();
         for (int i = 0; i < 2; i++) {
@@ -257,10 +215,10 @@ class KafkaOutageIT {
 
     @Test
     void withFailAPublishToAnExportedChannelWhileKafkaIsAwayIsRefusedBeforeAnySubscriberSeesIt() {
-        String out = topic("fail.out");
+        String out = KAFKA.topic("fail.out", 1);
         TestServer node = node("kafka.out.channels", "orders:*", "kafka.out.topic", out, "kafka.out.unavailable", "fail");
         awaitState(node, "up");
-        WsClient browser = keep(WsClient.connect(node.ws()));
+        WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe("orders:1");
 
         KAFKA.broker().stop();
@@ -282,7 +240,7 @@ class KafkaOutageIT {
 
     @Test
     void withBufferWhatIsPublishedWhileKafkaIsAwayReachesItWhenItIsBack() {
-        String out = topic("buffer.out");
+        String out = KAFKA.topic("buffer.out", 1);
         TestServer node = node("kafka.out.channels", "orders:*", "kafka.out.topic", out, "kafka.out.unavailable", "buffer");
         awaitState(node, "up");
         try (Rest rest = new Rest(node.api())) {
@@ -304,7 +262,7 @@ class KafkaOutageIT {
     @Test
     void anUnknownTopicFailsTheStartWithOneLineNamingIt(@TempDir Path tmp) throws Exception {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
-        List<String> settings = settings("kafka.in.topics", "no-such-topic");
+        List<String> settings = KAFKA.bridgeSettings("kafka.in.topics", "no-such-topic");
         for (int i = 0; i < settings.size(); i += 2) {
             args.add("--" + settings.get(i).replace('.', '-'));
             args.add(settings.get(i + 1));
@@ -328,12 +286,12 @@ class KafkaOutageIT {
 
     @Test
     void onTheMemoryEngineANodeRefusesAGroupThatAnotherNodeConsumes() {
-        String in = topic("memory.in");
-        List<String> shared = settings("kafka.in.topics", in);
-        TestServer first = keep(TestServer.start(shared.toArray(String[]::new)));
+        String in = KAFKA.topic("memory.in", 1);
+        List<String> shared = KAFKA.bridgeSettings("kafka.in.topics", in);
+        TestServer first = open.keep(TestServer.start(shared.toArray(String[]::new)));
         await().atMost(Duration.ofSeconds(30)).until(() -> kafka(first).getString("detail").contains("consuming 1 partition"));
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> keep(TestServer.start(shared.toArray(String[]::new))));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> open.keep(TestServer.start(shared.toArray(String[]::new))));
         String message = e.getCause().getMessage();
         assertTrue(message.contains("already has 1 member") && message.contains("engine=memory"), message);
     }
