@@ -114,7 +114,8 @@ public final class ConfigLoader {
                 castList(values.get(Setting.BRIDGES)),
                 castList(values.get(Setting.BRIDGES_REQUIRED)),
                 kafka(values),
-                management(values));
+                management(values),
+                "native".equals(values.get(Setting.WS_API)));
         checkConsistency(config);
         return config;
     }

@@ -42,7 +42,8 @@ public record DuplexConfig(
         List<String> bridges,
         List<String> bridgesRequired,
         Kafka kafka,
-        Management management) {
+        Management management,
+        boolean wsNativeApi) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {

@@ -118,6 +118,11 @@ public enum Setting {
                     + "4005 before any frame is read."),
     WS_COMPRESSION("ws.compression", "false", ValueType.bool(),
             "Negotiates permessage-deflate when a client offers it. Inflated messages are held to frame.max.bytes."),
+    WS_API("ws.api", "native", ValueType.oneOf("native", "standard"),
+            "How WebSocket frames are written. native: through the container's own API where Duplex knows it and the "
+                    + "container lets the application see it (the embedded Jetty): the frames waiting for a client leave "
+                    + "in one write, each message encoded to bytes once for all its subscribers. standard: only the "
+                    + "jakarta.websocket API, one sendText per frame, as on every other container."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server waits for the sessions' close handshakes (1001), and then for requests in "
                     + "flight, before it exits. Embedded server only."),

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -37,9 +38,10 @@ public final class ClientSession {
     /**
      * @param disconnect how the session asks to be disconnected when its outbox overflows (4002) or its
      *                   connection fails
+     * @param flusher    the threads that write what the outbox queued
      */
     ClientSession(String id, Connection connection, Instant connectedAt, int maxMessages, long maxBytes, int publishRate,
-            BiConsumer<ClientSession, DisconnectReason> disconnect) {
+            BiConsumer<ClientSession, DisconnectReason> disconnect, Executor flusher) {
         this.id = id;
         this.connection = connection;
         this.remote = connection.remoteAddress();
@@ -57,7 +59,7 @@ public final class ClientSession {
             public void failed(Throwable cause) {
                 disconnect.accept(ClientSession.this, DisconnectReason.CLIENT_CLOSED);
             }
-        });
+        }, flusher);
     }
 
     /** The session id: random, URL-safe, unguessable. */

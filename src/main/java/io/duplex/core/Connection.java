@@ -1,16 +1,19 @@
 package io.duplex.core;
 
 import io.duplex.error.DisconnectReason;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** The transport under one client session: what core needs of a WebSocket connection, and nothing else. */
 public interface Connection {
 
     /**
-     * Starts sending one text frame without blocking. {@code done} is called with null once it is written,
-     * or with the failure. The caller never has two sends outstanding.
+     * Starts writing these frames, in order, each a text message of its own, without blocking. {@code done} is
+     * called with null once all are written, or with the failure. The caller never has two writes outstanding. A
+     * transport may write them with one system call; the frames may be shared with other connections and are never
+     * changed.
      */
-    void send(String text, Consumer<Throwable> done);
+    void send(List<OutboundFrame> frames, Consumer<Throwable> done);
 
     /**
      * Sends a WebSocket ping without blocking the caller. (Jakarta WebSocket's {@code sendPing} blocks until

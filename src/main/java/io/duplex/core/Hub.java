@@ -3,6 +3,7 @@ package io.duplex.core;
 import io.duplex.channel.ChannelName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Hub {
     private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ChannelName, Set<Subscription>> channels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ChannelName, Channel> channels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> connectionsPerUser = new ConcurrentHashMap<>();
 
     /**
@@ -46,13 +47,19 @@ public class Hub {
 
     /** Sessions of this node subscribed to the channel. */
     public int subscriberCount(ChannelName channel) {
-        Set<Subscription> subscribers = channels.get(channel);
-        return subscribers == null ? 0 : subscribers.size();
+        Channel entry = channels.get(channel);
+        return entry == null ? 0 : entry.subscribers.size();
     }
 
     /** Channels with at least one subscriber on this node. */
     public Set<ChannelName> channels() {
-        return Set.copyOf(channels.keySet());
+        Set<ChannelName> names = new HashSet<>();
+        channels.forEach((name, entry) -> {
+            if (!entry.subscribers.isEmpty()) {
+                names.add(name);
+            }
+        });
+        return Set.copyOf(names);
     }
 
     // ---- counts for the metrics: read when scraped, so delivery pays nothing for them ----
@@ -64,14 +71,20 @@ public class Hub {
 
     /** How many channels have at least one subscriber on this node. */
     public int channelCount() {
-        return channels.size();
+        int count = 0;
+        for (Channel entry : channels.values()) {
+            if (!entry.subscribers.isEmpty()) { // an entry stays while the engine is told of the last leave
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Subscriptions of this node's sessions, over all channels. */
     public long subscriptionCount() {
         long count = 0;
-        for (Set<Subscription> subscribers : channels.values()) {
-            count += subscribers.size();
+        for (Channel entry : channels.values()) {
+            count += entry.subscribers.size();
         }
         return count;
     }
@@ -122,33 +135,122 @@ public class Hub {
         connectionsPerUser.computeIfPresent(user, (u, count) -> count <= 1 ? null : count - 1);
     }
 
-    /** Adds a subscription; {@code ifFirst} runs, under the channel's lock, when it is the channel's first on this node. */
-    void addSubscription(Subscription subscription, Runnable ifFirst) {
-        channels.compute(subscription.channel(), (channel, subscribers) -> {
-            Set<Subscription> set = subscribers;
-            if (set == null) {
-                ifFirst.run();
-                set = ConcurrentHashMap.newKeySet();
+    /**
+     * Adds a subscription. When it is the channel's first on this node the engine is told to deliver the channel here;
+     * on return it has been told (by this thread or another), so a read of the channel that follows misses nothing.
+     */
+    void addSubscription(Subscription subscription, EngineSwitch engine) {
+        while (true) {
+            Channel entry = channels.computeIfAbsent(subscription.channel(), Channel::new);
+            synchronized (entry) {
+                if (entry.removed) {
+                    continue; // emptied and gone from the map meanwhile: a fresh entry takes over
+                }
+                entry.subscribers.add(subscription);
+                entry.wanted = true;
             }
-            set.add(subscription);
-            return set;
-        });
+            entry.sync(engine);
+            entry.awaitSynced();
+            return;
+        }
     }
 
-    /** Removes a subscription; {@code ifLast} runs, under the channel's lock, when it was the channel's last on this node. */
-    void removeSubscription(Subscription subscription, Runnable ifLast) {
-        channels.computeIfPresent(subscription.channel(), (channel, subscribers) -> {
-            if (subscribers.remove(subscription) && subscribers.isEmpty()) {
-                ifLast.run();
-                return null;
+    /** Removes a subscription; when it was the channel's last on this node, the engine is told to stop delivering it. */
+    void removeSubscription(Subscription subscription, EngineSwitch engine) {
+        Channel entry = channels.get(subscription.channel());
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            if (!entry.subscribers.remove(subscription)) {
+                return;
             }
-            return subscribers.isEmpty() ? null : subscribers;
-        });
+            entry.wanted = !entry.subscribers.isEmpty();
+        }
+        entry.sync(engine);
+    }
+
+    /** How the hub tells the engine whether this node wants a channel's messages. */
+    @FunctionalInterface
+    interface EngineSwitch {
+        void set(ChannelName channel, boolean wanted);
+    }
+
+    /**
+     * One channel's subscribers on this node, and whether the engine delivers the channel here. Decisions are made under
+     * the entry's lock, the engine is called outside it: one thread at a time tells the engine what the latest decision
+     * is ({@link #sync}), so a subscribe and an unsubscribe racing each other reach the engine in the order decided, and
+     * the entry leaves the map only once the engine was told to stop.
+     */
+    private final class Channel {
+        private final ChannelName name;
+        final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+        // Guarded by this:
+        private boolean wanted;
+        private boolean engineOn;
+        private boolean syncing;
+        private boolean removed;
+
+        Channel(ChannelName name) {
+            this.name = name;
+        }
+
+        /** Tells the engine the latest decision, unless another thread is doing so (it will tell this one too). */
+        void sync(EngineSwitch engine) {
+            synchronized (this) {
+                if (syncing) {
+                    return;
+                }
+                syncing = true;
+            }
+            while (true) {
+                boolean target;
+                synchronized (this) {
+                    if (wanted == engineOn) {
+                        syncing = false;
+                        if (!wanted) {
+                            removed = true;
+                            channels.remove(name, this);
+                        }
+                        notifyAll();
+                        return;
+                    }
+                    target = wanted;
+                }
+                try {
+                    engine.set(name, target);
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        syncing = false;
+                        notifyAll();
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    engineOn = target;
+                }
+            }
+        }
+
+        /** Waits until no thread is telling the engine anything: then it was told the latest decision. */
+        synchronized void awaitSynced() {
+            boolean interrupted = false;
+            while (syncing) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The subscriptions to deliver a channel's message to. */
     Collection<Subscription> subscribers(ChannelName channel) {
-        Set<Subscription> subscribers = channels.get(channel);
-        return subscribers == null ? List.of() : subscribers;
+        Channel entry = channels.get(channel);
+        return entry == null ? List.of() : entry.subscribers;
     }
 }

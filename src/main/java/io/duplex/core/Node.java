@@ -101,7 +101,8 @@ public class Node {
     /** Registers a new connection; it must send {@code connect} before anything else. */
     public ClientSession open(Connection connection) {
         ClientSession session = new ClientSession(newSessionId(), connection, clock.instant(),
-                config.outboundQueueMessages(), config.outboundQueueBytes(), config.limits().publishRate(), this::disconnect);
+                config.outboundQueueMessages(), config.outboundQueueBytes(), config.limits().publishRate(), this::disconnect,
+                scheduler.delivery());
         observer.connectionOpened();
         if (stopping) {
             connection.close(DisconnectReason.GOING_AWAY);
@@ -232,7 +233,7 @@ public class Node {
         if (session.subscriptionMap().putIfAbsent(channel, subscription) != null) {
             throw new DuplexException(ErrorCode.BAD_REQUEST, "already subscribed to '" + channel + "'");
         }
-        hub.addSubscription(subscription, () -> broker.subscribe(channel));
+        hub.addSubscription(subscription, this::engineWants);
         try {
             StreamPosition position;
             List<ChannelMessage> recovered = List.of();
@@ -306,8 +307,17 @@ public class Node {
 
     private void removeSubscription(Subscription subscription) {
         ChannelName channel = subscription.channel();
-        hub.removeSubscription(subscription, () -> broker.unsubscribe(channel));
+        hub.removeSubscription(subscription, this::engineWants);
         presence.remove(channel, subscription.session().id());
+    }
+
+    /** Tells the engine whether this node wants the channel's messages: it has subscribers of it, or no longer. */
+    private void engineWants(ChannelName channel, boolean wanted) {
+        if (wanted) {
+            broker.subscribe(channel);
+        } else {
+            broker.unsubscribe(channel);
+        }
     }
 
     /**

@@ -15,13 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The few threads Duplex owns: a timer for heartbeats and history sweeps, and a small pool for container
- * calls that may block (pings, closes) so that they never hold up a publisher or the timer. All are stopped
- * when the application stops, so an undeploy leaves no thread behind.
+ * The few threads Duplex owns: a timer for heartbeats and history sweeps, a small pool for container calls that may
+ * block (pings, closes) so that they never hold up a publisher or the timer, and the delivery threads that write
+ * what sessions' outboxes queued (one per core, at most {@value #MOST_DELIVERY_THREADS}). All are stopped when the
+ * application stops, so an undeploy leaves no thread behind.
  */
 @ApplicationScoped
 public class Scheduler {
     private static final int BLOCKING_THREADS = 8;
+    static final int MOST_DELIVERY_THREADS = 4;
     private static final long STOP_MILLIS = 3000;
 
     // Every thread these pools made: an executor reports itself terminated a moment before its last worker
@@ -30,6 +32,7 @@ public class Scheduler {
 
     private ScheduledThreadPoolExecutor executor;
     private ThreadPoolExecutor blocking;
+    private ThreadPoolExecutor delivery;
 
     @PostConstruct
     void start() {
@@ -51,6 +54,17 @@ public class Scheduler {
                     return t;
                 });
         blocking.allowCoreThreadTimeOut(true);
+        // Writes never block (the container's async send), so more threads than cores would only take turns.
+        int deliveryThreads = Math.max(1, Math.min(MOST_DELIVERY_THREADS, Runtime.getRuntime().availableProcessors()));
+        AtomicInteger d = new AtomicInteger();
+        delivery = new ThreadPoolExecutor(deliveryThreads, deliveryThreads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread t = new Thread(task, "duplex-delivery-" + d.incrementAndGet());
+                    t.setDaemon(true);
+                    track(t);
+                    return t;
+                });
+        delivery.allowCoreThreadTimeOut(true);
     }
 
     private void track(Thread thread) {
@@ -68,13 +82,20 @@ public class Scheduler {
         return blocking;
     }
 
+    /** The delivery threads: they write what sessions' outboxes queued; tasks on them must not block. */
+    public Executor delivery() {
+        return delivery;
+    }
+
     /**
-     * Stops both pools and waits, within a bound, until each of their threads has ended. Closes still queued
+     * Stops the pools and waits, within a bound, until each of their threads has ended. Closes still queued
      * (sessions closed with 1001 at shutdown) are let run; a container call stuck past the bound is interrupted.
      */
     @PreDestroy
     void stop() {
         executor.shutdownNow();
+        // Frames still queued go nowhere: every session is closed by now.
+        delivery.shutdownNow();
         blocking.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_MILLIS);
         try {

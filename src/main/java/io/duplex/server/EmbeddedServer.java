@@ -91,6 +91,11 @@ public final class EmbeddedServer implements AutoCloseable {
         // The WAR's jars need no scanning: its initializers are found by ServiceLoader, its own classes are
         // scanned anyway, and scanning Swagger's and Jackson's jars would only slow the start.
         webapp.setAttribute("org.eclipse.jetty.server.webapp.WebInfIncludeJarPattern", "^$");
+        // Jetty hides its own classes from web applications. The WAR's WebSocket transport writes frames through
+        // Jetty's API when it can see it (io.duplex.transport.ws.JettyConnection, ws.api=native): several frames
+        // per system call, each message's bytes shared by its subscribers. Only these classes are shown.
+        webapp.getHiddenClassMatcher().exclude("org.eclipse.jetty.websocket.core.",
+                "org.eclipse.jetty.ee10.websocket.jakarta.common.", "org.eclipse.jetty.util.Callback");
         // Not the TLS password: the connector has used it, the application has no use for it, and a context
         // parameter is readable by any code in the WAR and shown in Jetty's dumps.
         commandLine.values().forEach((setting, value) -> {

@@ -21,9 +21,13 @@ final class FakeConnection implements Connection {
         this.completeAtOnce = completeAtOnce;
     }
 
+    /** The size of each write: how many frames it carried. */
+    final List<Integer> writes = Collections.synchronizedList(new ArrayList<>());
+
     @Override
-    public synchronized void send(String text, Consumer<Throwable> done) {
-        sent.add(text);
+    public synchronized void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
+        frames.forEach(f -> sent.add(f.text()));
+        writes.add(frames.size());
         outstanding++;
         mostOutstanding = Math.max(mostOutstanding, outstanding);
         if (completeAtOnce) {
@@ -32,6 +36,11 @@ final class FakeConnection implements Connection {
         } else {
             pending.add(done);
         }
+    }
+
+    /** Whether a write is waiting for {@link #complete}. */
+    synchronized boolean hasPending() {
+        return !pending.isEmpty();
     }
 
     /** Completes the oldest outstanding send. */

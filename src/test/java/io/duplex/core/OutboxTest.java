@@ -24,7 +24,7 @@ class OutboxTest {
             public void failed(Throwable cause) {
                 failure = cause;
             }
-        });
+        }, Runnable::run);
     }
 
     private static OutboundFrame frame(String text) {
@@ -38,11 +38,49 @@ class OutboxTest {
         IntStream.range(0, 5).forEach(i -> outbox.offer(frame("m" + i)));
         assertEquals(List.of("m0"), connection.sent);
         assertEquals(4, outbox.queued());
-        for (int i = 0; i < 5; i++) {
+        while (connection.hasPending()) {
             connection.complete(null);
         }
         assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), connection.sent);
         assertEquals(1, connection.mostOutstanding);
+        assertTrue(outbox.idle());
+    }
+
+    @Test
+    void framesQueuedDuringAWriteLeaveTogetherInTheNext() {
+        FakeConnection connection = new FakeConnection(false);
+        Outbox outbox = outbox(connection, 1000, 1_000_000);
+        IntStream.range(0, 5).forEach(i -> outbox.offer(frame("m" + i)));
+        connection.complete(null);
+        assertEquals(List.of(1, 4), connection.writes, "m0 alone, then m1-m4 in one write");
+        IntStream.range(5, 5 + Outbox.MAX_BATCH + 1).forEach(i -> outbox.offer(frame("m" + i)));
+        while (connection.hasPending()) {
+            connection.complete(null);
+        }
+        assertEquals(List.of(1, 4, Outbox.MAX_BATCH, 1), connection.writes, "a write carries at most MAX_BATCH frames");
+        assertEquals(IntStream.range(0, 5 + Outbox.MAX_BATCH + 1).mapToObj(i -> "m" + i).toList(), connection.sent);
+    }
+
+    @Test
+    void nothingIsWrittenOnTheOfferingThreadWhenTheFlusherIsElsewhere() {
+        FakeConnection connection = new FakeConnection(true);
+        java.util.ArrayDeque<Runnable> flusher = new java.util.ArrayDeque<>();
+        Outbox outbox = new Outbox(connection, 100, 1_000_000, new Outbox.Listener() {
+            @Override
+            public void overflowed() {
+                overflows++;
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                failure = cause;
+            }
+        }, flusher::add);
+        IntStream.range(0, 3).forEach(i -> outbox.offer(frame("m" + i)));
+        assertEquals(List.of(), connection.sent);
+        assertEquals(1, flusher.size(), "one drain is scheduled for all three");
+        flusher.poll().run();
+        assertEquals(List.of(3), connection.writes);
         assertTrue(outbox.idle());
     }
 

@@ -22,7 +22,8 @@ class SubscriptionTest {
     private static final ChannelName NEWS = ChannelName.of("news");
 
     private final FakeConnection connection = new FakeConnection(true);
-    private final ClientSession session = new ClientSession("s", connection, Instant.EPOCH, 1000, 1_000_000, 100, (s, reason) -> { });
+    private final ClientSession session = new ClientSession("s", connection, Instant.EPOCH, 1000, 1_000_000, 100, (s, reason) -> { },
+            Runnable::run);
 
     private static ChannelMessage message(long offset) {
         return new ChannelMessage(NEWS, "E", offset, Payload.of(Json.createValue(offset)), Instant.EPOCH, Publishing.TEST);

@@ -7,17 +7,37 @@ import io.duplex.testing.RawWebSocket;
 import io.duplex.testing.RunningNode;
 import io.duplex.testing.WsClient;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The server pings quiet clients and closes dead ones; a connection that never says connect is closed too. */
+/**
+ * The server pings quiet clients and closes dead ones; a connection that never says connect is closed too. On both
+ * ways of writing frames (ws.api): Jetty's own API pings without blocking a thread, the standard one from the I/O pool.
+ */
 class HeartbeatIT {
-    @RegisterExtension
-    static final RunningNode node = new RunningNode("heartbeat.interval", "300ms", "heartbeat.timeout", "300ms", "connect.timeout", "500ms");
+    private static final String[] SETTINGS = {"heartbeat.interval", "300ms", "heartbeat.timeout", "300ms", "connect.timeout", "500ms"};
 
-    @Test
-    void aClientThatAnswersNoPingIsClosedWith4004() throws Exception {
-        try (RawWebSocket dead = RawWebSocket.open(node.ws())) {
+    @RegisterExtension
+    static final RunningNode nativeApi = new RunningNode(with("ws.api", "native"));
+    @RegisterExtension
+    static final RunningNode standardApi = new RunningNode(with("ws.api", "standard"));
+
+    private static String[] with(String key, String value) {
+        String[] settings = java.util.Arrays.copyOf(SETTINGS, SETTINGS.length + 2);
+        settings[SETTINGS.length] = key;
+        settings[SETTINGS.length + 1] = value;
+        return settings;
+    }
+
+    private static RunningNode node(String api) {
+        return api.equals("native") ? nativeApi : standardApi;
+    }
+
+    @ParameterizedTest(name = "ws.api={0}")
+    @ValueSource(strings = {"native", "standard"})
+    void aClientThatAnswersNoPingIsClosedWith4004(String api) throws Exception {
+        try (RawWebSocket dead = RawWebSocket.open(node(api).ws())) {
             dead.sendText("{\"id\":1,\"type\":\"connect\"}");
             assertEquals(RawWebSocket.TEXT, dead.readFrame().opcode());
             assertEquals(RawWebSocket.PING, dead.readFrame().opcode(), "a quiet client is pinged");
@@ -25,18 +45,20 @@ class HeartbeatIT {
         }
     }
 
-    @Test
-    void aClientThatAnswersPingsStaysConnected() {
-        try (WsClient alive = node.connect()) {
+    @ParameterizedTest(name = "ws.api={0}")
+    @ValueSource(strings = {"native", "standard"})
+    void aClientThatAnswersPingsStaysConnected(String api) {
+        try (WsClient alive = node(api).connect()) {
             // Several heartbeat periods; the Tyrus client answers pings with pongs by itself.
             await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4)).until(alive::isOpen);
             assertEquals("pong", alive.request("{\"type\":\"ping\"}").getString("type"));
         }
     }
 
-    @Test
-    void aConnectionThatNeverSendsConnectIsClosedWith1008() throws Exception {
-        try (RawWebSocket silent = RawWebSocket.open(node.ws())) {
+    @ParameterizedTest(name = "ws.api={0}")
+    @ValueSource(strings = {"native", "standard"})
+    void aConnectionThatNeverSendsConnectIsClosedWith1008(String api) throws Exception {
+        try (RawWebSocket silent = RawWebSocket.open(node(api).ws())) {
             assertEquals(1008, silent.readUntil(RawWebSocket.CLOSE).closeCode());
         }
     }

@@ -12,17 +12,22 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** One client that stops reading is disconnected with 4002, alone; the publisher and the others never wait for it. */
+/**
+ * One client that stops reading is disconnected with 4002, alone; the publisher and the others never wait for it. On
+ * both ways of writing frames (ws.api): Jetty's own API, several frames per write, and the standard one.
+ */
 class SlowConsumerIT {
     private static final String PAYLOAD = "\"" + "x".repeat(10_000) + "\"";
 
-    @Test
-    void aClientThatStopsReadingIsDisconnectedAloneWhenItsQueueOverflows() throws Exception {
+    @ParameterizedTest(name = "ws.api={0}")
+    @ValueSource(strings = {"native", "standard"})
+    void aClientThatStopsReadingIsDisconnectedAloneWhenItsQueueOverflows(String api) throws Exception {
         // Room for a burst of 200 messages: a client that reads keeps up; one that reads nothing overflows.
         try (TestServer server = TestServer.start("publish.rate", "1000000", "outbound.queue.messages", "200", "outbound.queue.bytes", "2MiB",
-                "outbound.send.timeout", "1h");
+                "outbound.send.timeout", "1h", "ws.api", api);
                 Rest rest = new Rest(server.api());
                 WsClient fast = WsClient.connect(server.ws());
                 WsClient publisher = WsClient.connect(server.ws());
@@ -51,11 +56,12 @@ class SlowConsumerIT {
         }
     }
 
-    @Test
-    void aSendThatStallsLongerThanTheSendTimeoutDisconnectsWith4002() throws Exception {
+    @ParameterizedTest(name = "ws.api={0}")
+    @ValueSource(strings = {"native", "standard"})
+    void aSendThatStallsLongerThanTheSendTimeoutDisconnectsWith4002(String api) throws Exception {
         // Queue bounds too large to overflow here: only the stalled send can give the slow client away.
         try (TestServer server = TestServer.start("publish.rate", "1000000", "outbound.send.timeout", "500ms", "outbound.queue.messages", "1000000",
-                "outbound.queue.bytes", "1GiB");
+                "outbound.queue.bytes", "1GiB", "ws.api", api);
                 Rest rest = new Rest(server.api());
                 WsClient publisher = WsClient.connect(server.ws());
                 RawWebSocket slow = RawWebSocket.openWithReceiveBuffer(server.ws(), 4096)) {

@@ -31,12 +31,14 @@ public final class Bench {
               --idle LIST          idle connection counts (default 10000,100000; capped by the open files limit)
               --step-seconds S     length of a fan-out step (default 4)
               --latency-rate N     deliveries/s of the fixed-rate latency run, 1,000 subscribers (default 20000)
+              --latency-seconds S  how long each latency run holds its rate (default 10; longer for a profile)
               --url URL            target a Duplex node already running (only REST and WebSocket scenarios)
               --pid PID            that node's process, for CPU and memory readings
               --war PATH           the WAR to start (default target/duplex.war)
               --server-cpu C       core the servers are pinned to (default 0; 'none' not to pin)
               --generator-cpu C    core of the generator, as bench/run.sh pinned it (default 1)
               --duplex-arg ARG     one more argument for java -jar duplex.war (repeatable)
+              --jvm-arg ARG        one more JVM option for the Java targets, e.g. -XX:StartFlightRecording=... (repeatable)
               --quick              shorter steps and fewer of them: a smoke run, not figures
               --out FILE           also append the JSON lines to FILE
             """;
@@ -47,6 +49,7 @@ public final class Bench {
     int bisections = 2;
     int idleHoldSeconds = 35;
     int upgradeRounds;
+    double latencySeconds = 10;
     int upgradeConnections = 10_000;
     int restSeconds = 8;
     int[] restConnections = {1, 4, 16, 64};
@@ -73,6 +76,7 @@ public final class Bench {
         int[] idle = list(options, "idle", "10000,100000").stream().mapToInt(Integer::parseInt).toArray();
         stepSeconds = Double.parseDouble(one(options, "step-seconds", "4"));
         double latencyRate = Double.parseDouble(one(options, "latency-rate", "20000"));
+        latencySeconds = Double.parseDouble(one(options, "latency-seconds", "10"));
         String serverCpu = one(options, "server-cpu", "0");
         generatorCpu = one(options, "generator-cpu", "1");
         if (options.containsKey("quick")) {
@@ -94,7 +98,7 @@ public final class Bench {
         Path benchDir = Path.of("bench");
         Target.Launch launch = new Target.Launch(war, Path.of(benchDir + "/target/classes:" + benchDir + "/target/lib/*"),
                 benchDir.resolve("socketio"), benchDir.resolve("target/logs"), serverCpu,
-                List.of("-Xmx2g", "-XX:+UseSerialGC"), options.getOrDefault("duplex-arg", List.of()));
+                jvmOptions(options), options.getOrDefault("duplex-arg", List.of()));
         machine(serverCpu);
 
         if (options.containsKey("url")) {
@@ -162,9 +166,9 @@ public final class Bench {
             emit(FanOut.saturate(this, target, 10_000, spreadChannels).json());
         }
         if (scenarios.contains("latency")) {
-            emit(FanOut.latency(this, target, 1000, latencyRate, 10, "fixed"));
+            emit(FanOut.latency(this, target, 1000, latencyRate, latencySeconds, "fixed"));
             if (!Double.isNaN(saturation1k) && saturation1k > 0) {
-                emit(FanOut.latency(this, target, 1000, saturation1k / 2, 10, "half"));
+                emit(FanOut.latency(this, target, 1000, saturation1k / 2, latencySeconds, "half"));
             }
         }
         if (scenarios.contains("rest") && target.rest) {
@@ -175,6 +179,13 @@ public final class Bench {
         if (starter == null && scenarios.contains("idle")) {
             progress("idle: measured only on targets the bench starts (it needs a fresh server)");
         }
+    }
+
+    /** The Java targets' JVM options: a 2 GiB heap, and the collector a JVM picks on one CPU (serial). */
+    private static List<String> jvmOptions(Map<String, List<String>> options) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseSerialGC"));
+        jvm.addAll(options.getOrDefault("jvm-arg", List.of()));
+        return jvm;
     }
 
     /** Prints what the run is on, once, as a JSON line. */

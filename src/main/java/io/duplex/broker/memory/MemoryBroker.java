@@ -32,9 +32,12 @@ import java.util.concurrent.TimeUnit;
  * offset counter is kept as long as the process runs (a few dozen bytes per channel ever published to);
  * its messages are dropped by count ({@code history.size}) and age ({@code history.ttl}).
  *
- * <p>Publish assigns the offset, appends and delivers under the channel's lock, so every listener sees
- * a channel's messages in offset order. A request with an idempotency key does that under the key's lock too
- * ({@link MemoryKeys}), so a key is checked and its message published in one step.
+ * <p>Publish assigns the offset and appends under the channel's lock, and queues the message for the listener in the
+ * same step; the listener gets it after the lock is released, from one thread at a time per channel
+ * ({@link MemoryStream#deliver}), so it sees a channel's messages in offset order while no publisher waits for
+ * another's fan-out. A request with an idempotency key is checked and appended under the key's lock too
+ * ({@link MemoryKeys}), so a key is checked and its message published in one step; its delivery also waits until that
+ * lock is released.
  */
 public final class MemoryBroker implements Broker {
     private final String epoch;
@@ -76,6 +79,9 @@ public final class MemoryBroker implements Broker {
             PublishResult result = request.idempotent()
                     ? keys.publish(request, () -> append(request))
                     : PublishResult.published(append(request));
+            // After the channel's lock and the key's (append runs inside MemoryKeys' compute): the listener runs under
+            // neither.
+            deliver(request.channel());
             results.add(result);
             if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
                 break;
@@ -87,16 +93,24 @@ public final class MemoryBroker implements Broker {
     private ChannelMessage append(PublishRequest request) {
         ChannelName channel = request.channel();
         MemoryStream stream = streams.computeIfAbsent(channel, c -> new MemoryStream());
+        ChannelMessage message;
         synchronized (stream) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            ChannelMessage message = new ChannelMessage(channel, epoch, stream.nextOffset(), request.data(), now,
-                    request.publisher());
+            message = new ChannelMessage(channel, epoch, stream.nextOffset(), request.data(), now, request.publisher());
             stream.append(message, historySize);
             stream.expire(now, historyTtl);
             if (subscribed.contains(channel)) {
-                listener.onMessage(message);
+                stream.toDeliver(message);
             }
-            return message;
+        }
+        return message;
+    }
+
+    /** Hands the channel's queued messages to the listener, unless another thread is at it (it will hand these too). */
+    private void deliver(ChannelName channel) {
+        MemoryStream stream = streams.get(channel);
+        if (stream != null) {
+            stream.deliver(listener);
         }
     }
 

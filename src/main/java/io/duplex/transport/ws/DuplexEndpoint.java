@@ -65,7 +65,7 @@ public class DuplexEndpoint {
         ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
         // The heartbeat closes silent clients first, with 4004; the container's idle timeout is only a backstop.
         ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
-        JakartaConnection connection = new JakartaConnection(ws, scheduler.blocking());
+        JakartaConnection connection = Connections.open(ws, scheduler.blocking(), config.wsNativeApi());
         Map<String, Object> properties = ws.getUserProperties();
         DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
                 (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
