@@ -138,8 +138,14 @@ public final class ClientSession {
         return holdsUserSlot.getAndSet(false);
     }
 
+    /** Queues a push; the node's delivery threads write it. */
     boolean send(OutboundFrame frame) {
         return outbox.offer(frame);
+    }
+
+    /** Queues a reply, written at once on this thread when nothing is waiting before it (see {@link Outbox#offer(OutboundFrame, boolean)}). */
+    boolean reply(OutboundFrame frame) {
+        return outbox.offer(frame, true);
     }
 
     /** Marks the session closing; true only for the first caller, which does the clean-up. */

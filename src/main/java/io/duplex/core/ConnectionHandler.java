@@ -81,7 +81,7 @@ public class ConnectionHandler {
             reply = new ServerFrame.ErrorReply(id, ErrorCode.INTERNAL, "internal error; the server logged it");
         }
         if (reply != null) {
-            session.send(OutboundFrame.of(reply));
+            session.reply(OutboundFrame.of(reply));
         }
         if (close != null) {
             // The error frame is already handed to the container, which writes it before the close frame.
@@ -106,7 +106,7 @@ public class ConnectionHandler {
     public void receivedBinary(ClientSession session) {
         session.received();
         if (session.open()) {
-            session.send(OutboundFrame.of(new ServerFrame.ErrorReply(null, ErrorCode.BAD_REQUEST,
+            session.reply(OutboundFrame.of(new ServerFrame.ErrorReply(null, ErrorCode.BAD_REQUEST,
                     "binary frames are not supported; send JSON text frames")));
         }
     }

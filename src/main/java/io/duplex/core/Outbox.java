@@ -45,7 +45,7 @@ final class Outbox {
     private final Listener listener;
     private final Executor flusher;
     private final Runnable drain = this::drain;
-    /** Frames waiting; created with the first, since many connections never get a frame after their replies. Guarded by this. */
+    /** Frames waiting; null while there are none, since most sessions are idle most of the time. Guarded by this. */
     private ArrayDeque<OutboundFrame> queue;
     private long queuedBytes;
     /** A drain is scheduled or running, or a write is outstanding: nobody else may start one. Guarded by this. */
@@ -63,8 +63,17 @@ final class Outbox {
         this.flusher = flusher;
     }
 
-    /** Queues a frame; false if the outbox is closed or the frame overflowed it. */
+    /** Queues a frame for the flusher; false if the outbox is closed or the frame overflowed it. */
     boolean offer(OutboundFrame frame) {
+        return offer(frame, false);
+    }
+
+    /**
+     * Queues a frame; false if the outbox is closed or the frame overflowed it. With {@code writeNow}, an idle outbox is
+     * written on the calling thread rather than handed to the flusher: for a reply, on the thread that read the
+     * command, so that it is in the container's hands before anything that follows it (a close after an error).
+     */
+    boolean offer(OutboundFrame frame, boolean writeNow) {
         boolean schedule;
         synchronized (this) {
             if (closed) {
@@ -92,7 +101,11 @@ final class Outbox {
             return false;
         }
         if (schedule) {
-            schedule();
+            if (writeNow) {
+                drain();
+            } else {
+                schedule();
+            }
         }
         return true;
     }
@@ -196,6 +209,10 @@ final class Outbox {
             batch.add(frame);
         }
         queuedBytes -= bytes;
+        if (queue.isEmpty()) {
+            // An idle session keeps no queue: a few dozen bytes, times every idle connection.
+            queue = null;
+        }
         return batch;
     }
 

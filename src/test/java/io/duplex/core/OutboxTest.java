@@ -62,6 +62,31 @@ class OutboxTest {
     }
 
     @Test
+    void aReplyIsWrittenOnTheCallingThreadWhenNothingWaitsBeforeIt() {
+        FakeConnection connection = new FakeConnection(false);
+        java.util.ArrayDeque<Runnable> flusher = new java.util.ArrayDeque<>();
+        Outbox outbox = new Outbox(connection, 100, 1_000_000, new Outbox.Listener() {
+            @Override
+            public void overflowed() {
+                overflows++;
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                failure = cause;
+            }
+        }, flusher::add);
+        outbox.offer(frame("reply"), true);
+        assertEquals(List.of("reply"), connection.sent, "in the container's hands before the caller goes on (to a close)");
+        assertTrue(flusher.isEmpty());
+        outbox.offer(frame("push"), false);
+        outbox.offer(frame("second reply"), true);
+        assertEquals(List.of("reply"), connection.sent, "behind a write under way, a reply waits its turn");
+        connection.complete(null);
+        assertEquals(List.of("reply", "push", "second reply"), connection.sent);
+    }
+
+    @Test
     void nothingIsWrittenOnTheOfferingThreadWhenTheFlusherIsElsewhere() {
         FakeConnection connection = new FakeConnection(true);
         java.util.ArrayDeque<Runnable> flusher = new java.util.ArrayDeque<>();

@@ -36,8 +36,11 @@ public final class BareServer {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
-                container.addEndpoint(Endpoint.class));
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+            // No idle timeout: the bare broadcast has no heartbeat, and its idle connections are measured held open.
+            container.setDefaultMaxSessionIdleTimeout(0);
+            container.addEndpoint(Endpoint.class);
+        });
         server.setHandler(context);
         server.start();
         System.out.println("bare broadcast listening on http://127.0.0.1:" + connector.getLocalPort() + "/bare");

@@ -40,6 +40,9 @@ public final class Bench {
               --duplex-arg ARG     one more argument for java -jar duplex.war (repeatable)
               --jvm-arg ARG        one more JVM option for the Java targets, e.g. -XX:StartFlightRecording=... (repeatable)
               --quick              shorter steps and fewer of them: a smoke run, not figures
+              --profile DIR        flight recordings (JFR) of the Java targets: the second upgrade round, the fixed-rate
+                                   latency run and REST publish on 16 connections, into DIR
+              --histograms         idle: also write the Java targets' class histograms before and after (bench/target/logs)
               --out FILE           also append the JSON lines to FILE
             """;
 
@@ -54,6 +57,9 @@ public final class Bench {
     int restSeconds = 8;
     int[] restConnections = {1, 4, 16, 64};
     String generatorCpu = "1";
+    boolean histograms;
+    Path profiles;
+    Path logs = Path.of("bench/target/logs");
     private final PrintStream out = System.out;
     private Path outFile;
     private final List<Json> results = new ArrayList<>();
@@ -87,6 +93,10 @@ public final class Bench {
             restSeconds = 3;
             restConnections = new int[] {1, 16};
         }
+        histograms = options.containsKey("histograms");
+        if (options.containsKey("profile")) {
+            profiles = Path.of(one(options, "profile", null));
+        }
         if (options.containsKey("out")) {
             outFile = Path.of(one(options, "out", null));
         }
@@ -97,7 +107,7 @@ public final class Bench {
         Path war = Path.of(one(options, "war", "target/duplex.war"));
         Path benchDir = Path.of("bench");
         Target.Launch launch = new Target.Launch(war, Path.of(benchDir + "/target/classes:" + benchDir + "/target/lib/*"),
-                benchDir.resolve("socketio"), benchDir.resolve("target/logs"), serverCpu,
+                benchDir.resolve("socketio"), logs, serverCpu,
                 jvmOptions(options), options.getOrDefault("duplex-arg", List.of()));
         machine(serverCpu);
 
@@ -328,7 +338,7 @@ public final class Bench {
                 throw new IllegalArgumentException("unexpected argument " + a + "\n" + USAGE);
             }
             String name = a.substring(2);
-            if (name.equals("quick") || name.equals("help")) {
+            if (name.equals("quick") || name.equals("help") || name.equals("histograms")) {
                 options.put(name, List.of());
             } else if (i + 1 < args.length) {
                 options.computeIfAbsent(name, n -> new ArrayList<>()).add(args[++i]);

@@ -17,6 +17,7 @@ final class Cpu {
     private final List<Long> serverPids;
     private final long[] coreTotal = new long[2];
     private final long[] coreIdle = new long[2];
+    private final long[] coreIrq = new long[2];
     private long serverTicks;
     private long generatorTicks;
     private long startNanos;
@@ -29,7 +30,7 @@ final class Cpu {
     static Cpu start(List<Long> serverPids) {
         Cpu cpu = new Cpu(serverPids);
         cpu.startNanos = System.nanoTime();
-        cpu.readCores(cpu.coreTotal, cpu.coreIdle);
+        cpu.readCores(cpu.coreTotal, cpu.coreIdle, cpu.coreIrq);
         cpu.serverTicks = ticks(serverPids);
         cpu.generatorTicks = ticks(List.of(ProcessHandle.current().pid()));
         return cpu;
@@ -40,19 +41,25 @@ final class Cpu {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         long[] total = new long[2];
         long[] idle = new long[2];
-        readCores(total, idle);
+        long[] irq = new long[2];
+        readCores(total, idle, irq);
         double[] busy = new double[2];
+        double irqShare = 0;
         for (int i = 0; i < 2; i++) {
             long t = total[i] - coreTotal[i];
             busy[i] = t <= 0 ? 0 : 1.0 - (double) (idle[i] - coreIdle[i]) / t;
+            irqShare += t <= 0 ? 0 : (double) (irq[i] - coreIrq[i]) / t;
         }
         double server = (ticks(serverPids) - serverTicks) / TICKS_PER_SECOND;
         double generator = (ticks(List.of(ProcessHandle.current().pid())) - generatorTicks) / TICKS_PER_SECOND;
-        return new Usage(seconds, busy[0], busy[1], server, generator);
+        return new Usage(seconds, busy[0], busy[1], server, generator, irqShare);
     }
 
-    /** What a sample saw: each core's busy share, and CPU seconds used by the server and the generator. */
-    record Usage(double seconds, double core0, double core1, double serverSeconds, double generatorSeconds) {
+    /**
+     * What a sample saw: each core's busy share, CPU seconds used by the server and the generator, and the share of the
+     * cores spent in interrupts (loopback networking is mostly softirq time, charged to no process).
+     */
+    record Usage(double seconds, double core0, double core1, double serverSeconds, double generatorSeconds, double irqShare) {
         double serverShare() {
             return seconds <= 0 ? 0 : serverSeconds / seconds;
         }
@@ -61,13 +68,16 @@ final class Cpu {
             return seconds <= 0 ? 0 : generatorSeconds / seconds;
         }
 
-        /** The share of the two cores (of 2.0) that other processes of the machine used meanwhile: noise. */
+        /**
+         * The share of the two cores (of 2.0) that other processes of the machine used meanwhile: noise. (Interrupt time,
+         * the loopback network's work for both sides, is not counted here.)
+         */
         double otherShare() {
-            return Math.max(0, core0 + core1 - serverShare() - generatorShare());
+            return Math.max(0, core0 + core1 - irqShare - serverShare() - generatorShare());
         }
     }
 
-    private void readCores(long[] total, long[] idle) {
+    private void readCores(long[] total, long[] idle, long[] irq) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
                 for (int core = 0; core < 2; core++) {
@@ -79,6 +89,7 @@ final class Cpu {
                         }
                         total[core] = sum;
                         idle[core] = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+                        irq[core] = Long.parseLong(f[6]) + Long.parseLong(f[7]);
                     }
                 }
             }

@@ -13,8 +13,8 @@ import org.HdrHistogram.Histogram;
  * as bounded by the generator (a lower bound of the server's).
  */
 final class FanOut {
-    /** At or above this busy share of the generator's core, the generator may be what failed the step. */
-    static final double GENERATOR_BUSY = 0.90;
+    /** At or above this share of a core used by the generator itself, the generator may be what failed the step. */
+    static final double GENERATOR_BUSY = 0.80;
 
     private FanOut() {
     }
@@ -53,6 +53,19 @@ final class FanOut {
                 }
                 pause(crowd);
             }
+            // The first step failed: down by the same factor until one passes.
+            for (int i = 0; i < 4 && best == null; i++) {
+                rate = failed.messagesPerSecond() / 1.5;
+                Step.Result r = Step.run(crowd, target, rate, seconds, seconds / 10, false);
+                steps.add(stepJson(target, subscribers, channels, r, seconds));
+                bench.progress(describe(target, r, seconds));
+                if (passed(r, seconds)) {
+                    best = r;
+                } else {
+                    failed = r;
+                }
+                pause(crowd);
+            }
             for (int i = 0; i < bench.bisections && best != null && failed != null; i++) {
                 double mid = Math.sqrt(best.messagesPerSecond() * failed.messagesPerSecond());
                 Step.Result r = Step.run(crowd, target, mid, seconds, seconds / 10, false);
@@ -66,7 +79,7 @@ final class FanOut {
                 pause(crowd);
             }
             crowd.abortAll();
-            boolean generatorBound = failed == null || failed.cpu().core1() >= GENERATOR_BUSY;
+            boolean generatorBound = failed == null || failed.cpu().generatorShare() >= GENERATOR_BUSY;
             double saturation = best == null ? 0 : best.messagesPerSecond() * deliveriesPerMessage;
             Json json = Json.of("fanout", target.name).put("subscribers", subscribers).put("channels", channels)
                     .put("deliveries_per_s", saturation).put("generator_bound", generatorBound);
@@ -74,7 +87,7 @@ final class FanOut {
                 json.put("server_us_per_delivery", best.serverMicrosPerDelivery())
                         .put("core0_busy", best.cpu().core0()).put("core1_busy", best.cpu().core1())
                         .put("server_cpu_share", best.cpu().serverShare()).put("generator_cpu_share", best.cpu().generatorShare())
-                        .put("other_cpu_share", best.cpu().otherShare());
+                        .put("other_cpu_share", best.cpu().otherShare()).put("irq_cpu_share", best.cpu().irqShare());
             }
             if (failed != null) {
                 json.put("failed_at_deliveries_per_s", failed.messagesPerSecond() * deliveriesPerMessage)
@@ -110,7 +123,10 @@ final class FanOut {
             reopen(crowd);
             double rate = deliveriesPerSecond / subscribers;
             Step.run(crowd, target, Math.min(rate, 5_000.0 / subscribers), 3, 3, false);
-            Step.Result r = Step.run(crowd, target, rate, seconds, seconds, true);
+            Step.Result r;
+            try (AutoCloseable recording = Profiler.record(bench, target, "latency-" + label)) {
+                r = Step.run(crowd, target, rate, seconds, seconds, true);
+            }
             bench.progress(describe(target, r, seconds));
             crowd.abortAll();
             Histogram h = r.latency();
@@ -120,7 +136,7 @@ final class FanOut {
                     .put("max_ms", h == null ? Double.NaN : h.getMaxValue() / 1e6).put("samples", h == null ? 0 : h.getTotalCount())
                     .put("server_us_per_delivery", r.serverMicrosPerDelivery())
                     .put("core0_busy", r.cpu().core0()).put("core1_busy", r.cpu().core1())
-                    .put("other_cpu_share", r.cpu().otherShare())
+                    .put("other_cpu_share", r.cpu().otherShare()).put("irq_cpu_share", r.cpu().irqShare())
                     .put("lost", r.lost()).put("duplicated", r.duplicates()).put("out_of_order", r.outOfOrder())
                     .put("closed", r.closes()).put("errors", r.errors());
             return json;
@@ -156,17 +172,18 @@ final class FanOut {
                 .put("server_us_per_delivery", r.serverMicrosPerDelivery())
                 .put("core0_busy", r.cpu().core0()).put("core1_busy", r.cpu().core1())
                 .put("server_cpu_share", r.cpu().serverShare()).put("generator_cpu_share", r.cpu().generatorShare())
-                .put("other_cpu_share", r.cpu().otherShare())
+                .put("other_cpu_share", r.cpu().otherShare()).put("irq_cpu_share", r.cpu().irqShare())
                 .put("lost", r.lost()).put("duplicated", r.duplicates()).put("out_of_order", r.outOfOrder())
                 .put("closed", r.closes()).put("errors", r.errors());
     }
 
     static String describe(Target target, Step.Result r, double seconds) {
         return String.format(java.util.Locale.ROOT,
-                "%s: %,.0f deliveries/s %s (drain %s ms, server %.2f µs/delivery, core0 %.0f%%, core1 %.0f%%, others %.0f%%%s)",
+                "%s: %,.0f deliveries/s %s (drain %s ms, server %.2f µs/delivery, core0 %.0f%%, core1 %.0f%%, irq %.0f%%, others %.0f%%%s)",
                 target, r.deliveriesPerSecond(), passed(r, seconds) ? "passed" : "FAILED: " + why(r, seconds),
                 Double.isInfinite(r.drainMillis()) ? "-" : Long.toString(Math.round(r.drainMillis())),
-                r.serverMicrosPerDelivery(), r.cpu().core0() * 100, r.cpu().core1() * 100, r.cpu().otherShare() * 100,
+                r.serverMicrosPerDelivery(), r.cpu().core0() * 100, r.cpu().core1() * 100, r.cpu().irqShare() * 100,
+                r.cpu().otherShare() * 100,
                 r.latency() == null ? "" : String.format(java.util.Locale.ROOT, ", p50 %.2f p99 %.2f p99.9 %.2f ms",
                         ms(r.latency(), 50), ms(r.latency(), 99), ms(r.latency(), 99.9)));
     }

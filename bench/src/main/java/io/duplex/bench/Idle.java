@@ -37,6 +37,9 @@ final class Idle {
             TimeUnit.SECONDS.sleep(2);
             long rss0 = target.rssKib();
             long heap0 = target.heapUsedKib();
+            if (bench.histograms) {
+                target.histogram(bench.logs.resolve(target.name + "-idle-before.histo"));
+            }
             InetAddress[] sources = new InetAddress[(n + PER_SOURCE - 1) / PER_SOURCE];
             for (int i = 0; i < sources.length; i++) {
                 sources[i] = InetAddress.getByName("127.0.0." + (20 + i));
@@ -53,6 +56,9 @@ final class Idle {
                 TimeUnit.SECONDS.sleep(2);
                 long rss1 = target.rssKib();
                 long heap1 = target.heapUsedKib();
+                if (bench.histograms) {
+                    target.histogram(bench.logs.resolve(target.name + "-idle-" + n + ".histo"));
+                }
                 long[] state = loop.call(() -> new long[] {crowd.openSubscribers(), loop.pings, crowd.closes, crowd.failedOpens()});
                 crowd.abortAll();
                 Json json = Json.of("idle", target.name).put("connections", n).put("requested", requested)

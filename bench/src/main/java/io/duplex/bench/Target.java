@@ -112,7 +112,8 @@ final class Target implements AutoCloseable {
                 new ProcessBuilder("jcmd", Long.toString(pids.get(0)), "GC.run").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
             } else {
-                HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + address.getHostString() + ":"
+                // HTTP/1.1: an h2c upgrade attempt would be taken by Socket.IO's upgrade handler and dropped.
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://" + address.getHostString() + ":"
                         + address.getPort() + "/gc")).build(), HttpResponse.BodyHandlers.discarding());
             }
         } catch (IOException e) {
@@ -122,28 +123,37 @@ final class Target implements AutoCloseable {
         }
     }
 
-    /** Heap in use after a full collection, in KiB (jcmd GC.heap_info), or -1 for a non-JVM target. */
+    /** Live heap in KiB: the total of jcmd GC.class_histogram (which collects first), or -1 for a non-JVM target. */
     long heapUsedKib() {
         if (!jvm || pids.isEmpty()) {
             return -1;
         }
         try {
-            Process p = new ProcessBuilder("jcmd", Long.toString(pids.get(0)), "GC.heap_info").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("jcmd", Long.toString(pids.get(0)), "GC.class_histogram").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(60, TimeUnit.SECONDS);
-            // Serial and Parallel: "def new generation total …K, used …K" + "tenured generation total …K, used …K";
-            // G1: "garbage-first heap total …K, used …K".
-            long used = 0;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(out);
-            while (m.find()) {
-                used += Long.parseLong(m.group(2));
-            }
-            return used;
+            p.waitFor(120, TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Total\\s+\\d+\\s+(\\d+)").matcher(out);
+            return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /** Writes the JVM's class histogram (jcmd GC.class_histogram: live objects per class) to {@code file}. */
+    void histogram(Path file) {
+        if (!jvm || pids.isEmpty()) {
+            return;
+        }
+        try {
+            new ProcessBuilder("jcmd", Long.toString(pids.get(0)), "GC.class_histogram").redirectErrorStream(true)
+                    .redirectOutput(file.toFile()).start().waitFor(120, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("no histogram of " + name + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -18,18 +18,22 @@ final class Upgrades {
             InetAddress[] sources = {InetAddress.getByName("127.0.0." + (10 + round + 4 * bench.upgradeRounds++))};
             try (Loop loop = new Loop(target.address)) {
                 Crowd crowd = new Crowd(loop, target.wire, new String[] {bench.runId + ".up"}, sources, inFlight);
+                AutoCloseable recording = round == 1 ? Profiler.record(bench, target, "upgrades") : () -> { };
                 Cpu cpu = Cpu.start(target.pids);
                 long started = System.nanoTime();
                 crowd.open(n, false, false, 600);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Cpu.Usage usage = cpu.stop();
+                recording.close();
                 long failed = loop.call(crowd::failedOpens);
                 crowd.abortAll();
                 json = Json.of("upgrades", target.name).put("connections", n).put("in_flight", inFlight)
                         .put("upgrades_per_s", n / seconds).put("seconds", seconds)
                         .put("server_us_per_upgrade", usage.serverSeconds() * 1e6 / n)
                         .put("core0_busy", usage.core0()).put("core1_busy", usage.core1())
-                        .put("generator_bound", usage.core1() >= FanOut.GENERATOR_BUSY).put("failed", failed)
+                        .put("server_cpu_share", usage.serverShare()).put("generator_cpu_share", usage.generatorShare())
+                        .put("irq_cpu_share", usage.irqShare()).put("other_cpu_share", usage.otherShare())
+                        .put("generator_bound", usage.generatorShare() >= FanOut.GENERATOR_BUSY).put("failed", failed)
                         .put("round", round + 1);
                 bench.progress(json.toString());
             }

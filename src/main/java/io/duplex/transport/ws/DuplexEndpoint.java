@@ -69,6 +69,9 @@ public class DuplexEndpoint {
         Map<String, Object> properties = ws.getUserProperties();
         DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
                 (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
+        // What the handshake noted (ours, and the container's addresses and locales) is read: an idle connection
+        // should not keep it for its lifetime, times every connection.
+        properties.clear();
         if (refused != null) {
             // Closed before a frame is read: nothing the client sends is ever seen.
             connection.close(refused);

@@ -1,6 +1,8 @@
 package io.duplex.transport.ws;
 
 import io.duplex.config.DuplexConfig;
+import io.duplex.core.ConnectionHandler;
+import io.duplex.core.Scheduler;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
@@ -21,6 +23,11 @@ public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
     private static final String DEFLATE = "permessage-deflate";
 
     private volatile Boolean compression;
+    /** The endpoint's collaborators, looked up once: a CDI lookup per connection is a noticeable part of an upgrade. */
+    private volatile Collaborators collaborators;
+
+    private record Collaborators(ConnectionHandler handler, DuplexConfig config, Scheduler scheduler, HandshakeGuard guard) {
+    }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
@@ -62,6 +69,14 @@ public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
         if (!endpointClass.equals(DuplexEndpoint.class)) {
             throw new InstantiationException("not a Duplex endpoint: " + endpointClass.getName());
         }
-        return endpointClass.cast(new DuplexEndpoint());
+        Collaborators beans = collaborators;
+        if (beans == null) {
+            // Application-scoped beans (client proxies): the same for every connection of this deployment.
+            CDI<Object> cdi = CDI.current();
+            beans = new Collaborators(cdi.select(ConnectionHandler.class).get(), cdi.select(DuplexConfig.class).get(),
+                    cdi.select(Scheduler.class).get(), cdi.select(HandshakeGuard.class).get());
+            collaborators = beans;
+        }
+        return endpointClass.cast(new DuplexEndpoint(beans.handler(), beans.config(), beans.scheduler(), beans.guard()));
     }
 }
