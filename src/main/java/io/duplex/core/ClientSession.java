@@ -4,14 +4,14 @@ import io.duplex.channel.ChannelName;
 import io.duplex.error.DisconnectReason;
 import io.duplex.security.Identity;
 import io.duplex.security.TokenBucket;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,16 +19,34 @@ import java.util.function.BiConsumer;
  * only through {@link Node}; what is public here is what REST and operators may read.
  */
 public final class ClientSession {
+    // Fields rather than atomic objects, the publish rate's bucket made at the first publish, a subscription map sized
+    // for a few channels: an idle connection is multiplied by every connection a node holds (docs/performance.md).
+    private static final VarHandle CLOSE_REASON;
+    private static final VarHandle HOLDS_USER_SLOT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSE_REASON = lookup.findVarHandle(ClientSession.class, "closeReason", DisconnectReason.class);
+            HOLDS_USER_SLOT = lookup.findVarHandle(ClientSession.class, "holdsUserSlot", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String id;
     private final String remote;
-    private final Instant connectedAt;
+    private final long connectedAtMillis;
     private final long openedNanos;
+    private final int publishRate;
     private final Connection connection;
     private final Outbox outbox;
-    private final Map<ChannelName, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final AtomicReference<DisconnectReason> closeReason = new AtomicReference<>();
-    private final TokenBucket publishes;
-    private final AtomicBoolean holdsUserSlot = new AtomicBoolean();
+    private final Map<ChannelName, Subscription> subscriptions = new ConcurrentHashMap<>(1);
+    @SuppressWarnings("unused") // through CLOSE_REASON
+    private volatile DisconnectReason closeReason;
+    @SuppressWarnings("unused") // through HOLDS_USER_SLOT
+    private volatile boolean holdsUserSlot;
+    private volatile TokenBucket publishes;
     private volatile Identity identity;
     private volatile boolean connected;
     private volatile boolean refreshHinted;
@@ -45,10 +63,10 @@ public final class ClientSession {
         this.id = id;
         this.connection = connection;
         this.remote = connection.remoteAddress();
-        this.connectedAt = connectedAt;
+        this.connectedAtMillis = connectedAt.toEpochMilli();
         this.openedNanos = System.nanoTime();
         this.lastReceivedNanos = openedNanos;
-        this.publishes = new TokenBucket(publishRate, openedNanos);
+        this.publishRate = publishRate;
         this.outbox = new Outbox(connection, maxMessages, maxBytes, new Outbox.Listener() {
             @Override
             public void overflowed() {
@@ -84,7 +102,7 @@ public final class ClientSession {
     }
 
     public Instant connectedAt() {
-        return connectedAt;
+        return Instant.ofEpochMilli(connectedAtMillis);
     }
 
     /** Whether the client has sent a successful {@code connect}. */
@@ -99,7 +117,7 @@ public final class ClientSession {
 
     /** Whether the session is still open (not being disconnected). */
     public boolean open() {
-        return closeReason.get() == null;
+        return CLOSE_REASON.getVolatile(this) == null;
     }
 
     // ---- state owned by Node and the heartbeat ----
@@ -125,17 +143,29 @@ public final class ClientSession {
 
     /** Counts one publish against {@code publish.rate}; false when the session is over it. */
     boolean tryPublish() {
-        return publishes.tryTake(System.nanoTime());
+        long now = System.nanoTime();
+        TokenBucket bucket = publishes;
+        if (bucket == null) {
+            synchronized (this) {
+                bucket = publishes;
+                if (bucket == null) {
+                    // Full from the first publish on: the same as a bucket made at open, which is full after a second.
+                    bucket = new TokenBucket(publishRate, now);
+                    publishes = bucket;
+                }
+            }
+        }
+        return bucket.tryTake(now);
     }
 
     /** Marks that the session counts against its user's {@code connections.per.user}. */
     void holdUserSlot() {
-        holdsUserSlot.set(true);
+        HOLDS_USER_SLOT.setVolatile(this, true);
     }
 
     /** True once, for the caller that must give the user's slot back. */
     boolean releaseUserSlot() {
-        return holdsUserSlot.getAndSet(false);
+        return (boolean) HOLDS_USER_SLOT.getAndSet(this, false);
     }
 
     /** Queues a push; the node's delivery threads write it. */
@@ -150,7 +180,7 @@ public final class ClientSession {
 
     /** Marks the session closing; true only for the first caller, which does the clean-up. */
     boolean markClosed(DisconnectReason reason) {
-        if (closeReason.compareAndSet(null, reason)) {
+        if (CLOSE_REASON.compareAndSet(this, null, reason)) {
             outbox.close();
             return true;
         }

@@ -85,7 +85,7 @@ public class Node {
         broker.start(new BrokerListener() {
             @Override
             public void onMessage(ChannelMessage message) {
-                deliver(message);
+                scheduler.deliverTogether(() -> deliver(message));
             }
 
             @Override
@@ -100,9 +100,10 @@ public class Node {
 
     /** Registers a new connection; it must send {@code connect} before anything else. */
     public ClientSession open(Connection connection) {
-        ClientSession session = new ClientSession(newSessionId(), connection, clock.instant(),
+        String id = newSessionId();
+        ClientSession session = new ClientSession(id, connection, clock.instant(),
                 config.outboundQueueMessages(), config.outboundQueueBytes(), config.limits().publishRate(), this::disconnect,
-                scheduler.delivery());
+                scheduler.delivery(id));
         observer.connectionOpened();
         if (stopping) {
             connection.close(DisconnectReason.GOING_AWAY);

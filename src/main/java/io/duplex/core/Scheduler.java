@@ -33,6 +33,7 @@ public class Scheduler {
     private ScheduledThreadPoolExecutor executor;
     private ThreadPoolExecutor blocking;
     private ThreadPoolExecutor delivery;
+    private DeliveryLanes lanes;
 
     @PostConstruct
     void start() {
@@ -65,6 +66,7 @@ public class Scheduler {
                     return t;
                 });
         delivery.allowCoreThreadTimeOut(true);
+        lanes = new DeliveryLanes(delivery, deliveryThreads);
     }
 
     private void track(Thread thread) {
@@ -82,9 +84,14 @@ public class Scheduler {
         return blocking;
     }
 
-    /** The delivery threads: they write what sessions' outboxes queued; tasks on them must not block. */
-    public Executor delivery() {
-        return delivery;
+    /** Where a session's outbox is written: its lane of the delivery threads. Tasks on it must not block. */
+    Executor delivery(String session) {
+        return lanes.lane(session);
+    }
+
+    /** Runs a fan-out, waking the delivery threads once at its end rather than once per subscriber. */
+    void deliverTogether(Runnable fanOut) {
+        lanes.together(fanOut);
     }
 
     /**

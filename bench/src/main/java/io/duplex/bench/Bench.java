@@ -24,7 +24,8 @@ import java.util.Map;
 public final class Bench {
     private static final String USAGE = """
             usage: bench/run.sh [options]
-              --targets LIST       duplex,duplex-redis,bare,socketio (default: all; socketio needs node and npm)
+              --targets LIST       duplex,duplex-redis,bare,socketio (default: these; socketio needs node and npm), and
+                                   bare-jetty (the bare broadcast on Jetty's native API, for scale)
               --scenarios LIST     upgrades,fanout,channels,latency,idle,rest (default: all)
               --subscribers LIST   fan-out sizes (default 100,1000,10000)
               --channels N         channels of the spread fan-out, 10,000 subscribers over them (default 100)
@@ -55,6 +56,7 @@ public final class Bench {
     double latencySeconds = 10;
     int upgradeConnections = 10_000;
     int restSeconds = 8;
+    int restWarmSeconds = 30;
     int[] restConnections = {1, 4, 16, 64};
     String generatorCpu = "1";
     boolean histograms;
@@ -91,6 +93,7 @@ public final class Bench {
             idleHoldSeconds = 5;
             upgradeConnections = 2_000;
             restSeconds = 3;
+            restWarmSeconds = 5;
             restConnections = new int[] {1, 16};
         }
         histograms = options.containsKey("histograms");
@@ -123,6 +126,7 @@ public final class Bench {
                     case "duplex" -> () -> Target.duplex(launch, "memory");
                     case "duplex-redis" -> () -> Target.duplex(launch, "redis");
                     case "bare" -> () -> Target.bare(launch);
+                    case "bare-jetty" -> () -> Target.bareJetty(launch);
                     case "socketio" -> () -> Target.socketIo(launch);
                     default -> throw new IllegalArgumentException("unknown target " + name + "\n" + USAGE);
                 };

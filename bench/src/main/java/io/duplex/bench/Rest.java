@@ -36,7 +36,8 @@ final class Rest {
                     + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
             try {
                 String channel = bench.runId + ".rest";
-                wrk(bench, target, script, channel, 4, 3); // warm-up
+                // Warm-up: on one core the JIT compiles Jersey's request path for most of a minute.
+                wrk(bench, target, script, channel, 16, bench.restWarmSeconds);
                 for (int connections : bench.restConnections) {
                     try (AutoCloseable recording = connections == 16 ? Profiler.record(bench, target, "rest16") : () -> { }) {
                         out.add(wrk(bench, target, script, channel, connections, bench.restSeconds));

@@ -86,6 +86,17 @@ final class Target implements AutoCloseable {
                 false, List.of(p));
     }
 
+    /** The same broadcast on Jetty's native WebSocket API (BareJettyServer), for scale. */
+    static Target bareJetty(Launch launch) throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(launch.jvmOptions());
+        command.addAll(List.of("-cp", launch.benchClasspath().toString(), BareJettyServer.class.getName(), Integer.toString(port)));
+        Process p = start(launch, "bare-jetty", command, "listening on");
+        return new Target("bare-jetty-api", new Wire.Bare(), new InetSocketAddress("127.0.0.1", port), pids(List.of(p)), true,
+                false, List.of(p));
+    }
+
     /** Socket.IO on Node.js, from bench/socketio (npm ci there first). */
     static Target socketIo(Launch launch) throws Exception {
         int port = freePort();
