@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -81,12 +81,11 @@ public final class BareJettyServer {
         }
 
         @Override
-        public void onWebSocketClose(int status, String reason, Callback callback) {
+        public void onWebSocketClose(int status, String reason) {
             Set<Session> subscribers = CHANNELS.get(channel);
             if (subscribers != null) {
                 subscribers.remove(session);
             }
-            callback.succeed();
         }
     }
 }
