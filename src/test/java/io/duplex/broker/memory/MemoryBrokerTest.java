@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.duplex.broker.Broker;
 import io.duplex.broker.BrokerContract;
 import io.duplex.broker.Presence;
+import io.duplex.broker.PublishRequest;
+import io.duplex.broker.PublishResult;
+import io.duplex.channel.Publisher;
+import io.duplex.channel.Door;
+import io.duplex.channel.ChannelMessage;
+import io.duplex.channel.IdempotencyKey;
 import io.duplex.broker.Retention;
 import io.duplex.testing.MutableClock;
 import java.time.Duration;
@@ -48,14 +54,14 @@ class MemoryBrokerTest extends BrokerContract {
      */
     @Test
     void aPublishDoesNotWaitForAnotherPublishsFanOut() {
-        Broker broker = create(100, Duration.ofMinutes(1));
+        Broker broker = create(new Retention(100, Duration.ofMinutes(1), Duration.ofMinutes(1)));
         List<Long> seen = new CopyOnWriteArrayList<>();
         broker.start(message -> {
             seen.add(message.offset());
             if (message.offset() == 1) {
                 try {
                     // Published from another thread while this fan-out runs: under the old lock this waited forever.
-                    long other = CompletableFuture.supplyAsync(() -> broker.publish(NEWS, data(2)).offset()).get(5, TimeUnit.SECONDS);
+                    long other = CompletableFuture.supplyAsync(() -> publish(broker, 2).offset()).get(5, TimeUnit.SECONDS);
                     assertEquals(2, other);
                 } catch (Exception e) {
                     throw new AssertionError("a publish waited for another publish's fan-out", e);
@@ -63,9 +69,34 @@ class MemoryBrokerTest extends BrokerContract {
             }
         });
         broker.subscribe(NEWS);
-        broker.publish(NEWS, data(1));
+        publish(broker, 1);
         assertEquals(List.of(1L, 2L), seen, "the second was delivered after the first, by the thread delivering the first");
         broker.close();
+    }
+
+    /** A keyed publish is appended under its key's lock; its fan-out runs after that lock too. */
+    @Test
+    void theFanOutOfAKeyedPublishRunsOutsideTheKeysLock() {
+        Broker broker = create(new Retention(100, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        PublishRequest first = PublishRequest.of(NEWS, data(1), Publisher.of(Door.REST, "alice"))
+                .withIdempotencyKey(IdempotencyKey.of("k1"));
+        List<PublishResult.Outcome> retries = new CopyOnWriteArrayList<>();
+        broker.start(message -> {
+            try {
+                // The publisher's retry of the same key, from another thread, while the first's fan-out runs.
+                retries.add(CompletableFuture.supplyAsync(() -> broker.publish(first).outcome()).get(5, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                throw new AssertionError("a keyed publish's fan-out ran under its key's lock", e);
+            }
+        });
+        broker.subscribe(NEWS);
+        assertEquals(PublishResult.Outcome.PUBLISHED, broker.publish(first).outcome());
+        assertEquals(List.of(PublishResult.Outcome.DUPLICATE), retries);
+        broker.close();
+    }
+
+    private static ChannelMessage publish(Broker broker, long n) {
+        return broker.publish(PublishRequest.of(NEWS, data(n), Publisher.of(Door.REST, null))).message();
     }
 
     @Test
