@@ -40,15 +40,36 @@ final class JsonBody {
         if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
             throw new NotSupportedException("JSON must be sent in UTF-8, not " + charset);
         }
-        if (contentLength != null && contentLength.length() < 19 && contentLength.chars().allMatch(Character::isDigit)
-                && Long.parseLong(contentLength) > maxBytes) {
+        long length = length(contentLength);
+        if (length > maxBytes) {
             throw tooLarge(maxBytes, limitName);
         }
-        return JsonInput.readObject(utf8(read(body, maxBytes, limitName)), "request body");
+        return JsonInput.readObject(utf8(read(body, length, maxBytes, limitName)), "request body");
     }
 
-    private static byte[] read(InputStream body, int maxBytes, String limitName) {
+    /** The declared Content-Length, or -1 when there is none (chunked) or it is not a number. */
+    private static long length(String contentLength) {
+        if (contentLength == null || contentLength.isEmpty() || contentLength.length() >= 19) {
+            return -1;
+        }
+        for (int i = 0; i < contentLength.length(); i++) {
+            if (!Character.isDigit(contentLength.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(contentLength);
+    }
+
+    /** The body: its declared length when declared (one read, profiled cheaper), else up to the limit, more refused. */
+    private static byte[] read(InputStream body, long length, int maxBytes, String limitName) {
         try {
+            if (length >= 0) {
+                byte[] bytes = body.readNBytes((int) length);
+                if (bytes.length < length) {
+                    throw new DuplexException(ErrorCode.BAD_REQUEST, "the request body could not be read to its end");
+                }
+                return bytes;
+            }
             byte[] bytes = body.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
                 throw tooLarge(maxBytes, limitName);
