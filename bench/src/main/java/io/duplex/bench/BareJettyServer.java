@@ -35,9 +35,14 @@ public final class BareJettyServer {
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, context, container -> {
             container.setIdleTimeout(Duration.ZERO);
             container.addMapping("/bare", (request, response, callback) -> {
-                Fields query = Request.extractQueryParameters(request);
-                String channel = query.getValue("c");
-                return new Endpoint(channel == null ? "bare" : channel, query.get("pub") != null);
+                try {
+                    Fields query = Request.extractQueryParameters(request);
+                    String channel = query.getValue("c");
+                    return new Endpoint(channel == null ? "bare" : channel, query.get("pub") != null);
+                } catch (RuntimeException e) {
+                    e.printStackTrace();
+                    throw e;
+                }
             });
         });
         context.setHandler(ws);
@@ -48,7 +53,7 @@ public final class BareJettyServer {
     }
 
     /** One connection: a subscriber of its channel, or that channel's publisher. */
-    static final class Endpoint implements Session.Listener.AutoDemanding {
+    public static final class Endpoint implements Session.Listener.AutoDemanding {
         private final String channel;
         private final boolean publisher;
         private Session session;
