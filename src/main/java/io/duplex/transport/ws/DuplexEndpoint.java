@@ -39,8 +39,9 @@ public class DuplexEndpoint {
     private ClientSession session;
 
     /**
-     * The container, or {@link EndpointConfigurator}, creates one per connection. Not every container injects
-     * into endpoints, so the collaborators are looked up in CDI, which every container has by then.
+     * For a container that creates endpoints itself (the rule above). Not every container injects into endpoints,
+     * so the collaborators are looked up in CDI, which every container has by then. {@link EndpointConfigurator}
+     * does not come this way: it looks them up once per deployment and uses the constructor below.
      */
     public DuplexEndpoint() {
         this(CDI.current());
@@ -51,6 +52,7 @@ public class DuplexEndpoint {
                 cdi.select(HandshakeGuard.class).get());
     }
 
+    /** {@link EndpointConfigurator}'s way: collaborators it looked up once. */
     DuplexEndpoint(ConnectionHandler handler, DuplexConfig config, Scheduler scheduler, HandshakeGuard guard) {
         this.handler = handler;
         this.config = config;

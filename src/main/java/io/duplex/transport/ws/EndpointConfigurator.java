@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * Creates {@link DuplexEndpoint} instances, notes what the handshake said for the {@link HandshakeGuard}, and
  * negotiates extensions. The WebSocket container, not CDI, instantiates endpoints and this configurator;
- * endpoints are created here with their public constructor, the same way in every container, rather than by
- * each container's own default (some of which make them CDI-managed objects, some not).
+ * endpoints are created here, the same way in every container, rather than by each container's own default (some
+ * of which make them CDI-managed objects, some not). The endpoint's collaborators are looked up in CDI once per
+ * deployment, not per connection (four lookups were a noticeable part of an upgrade); the endpoint's public
+ * no-argument constructor, which looks them up itself, stays for containers that check or use it.
  */
 public class EndpointConfigurator extends ServerEndpointConfig.Configurator {
     /** User properties the endpoint reads when the connection opens. */
