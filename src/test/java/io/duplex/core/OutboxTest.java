@@ -132,6 +132,25 @@ class OutboxTest {
         assertEquals(1, overflows);
         connection.complete(null);
         assertEquals(List.of("a"), connection.sent, "nothing more is sent after an overflow");
+        assertEquals(4, outbox.discarded(), "for the metrics: b c d were dropped, and e did not fit; a was sent");
+    }
+
+    @Test
+    void theMetricsSeeWhatWaitsAndWhatAClosedOutboxDropped() {
+        FakeConnection connection = new FakeConnection(false);
+        Outbox outbox = outbox(connection, 100, 1000);
+        outbox.offer(frame("12345"));
+        outbox.offer(frame("123"));
+        outbox.offer(frame("1"));
+        assertEquals(2, outbox.queued(), "the first is being written, out of the queue");
+        assertEquals(4, outbox.queuedBytes());
+        connection.complete(null);
+        assertEquals(0, outbox.queued(), "written together");
+        outbox.offer(frame("12"));
+        outbox.close();
+        outbox.close();
+        assertEquals(1, outbox.discarded(), "the frame waiting behind the write, once however often the outbox closes");
+        assertEquals(0, outbox.queuedBytes());
     }
 
     @Test
