@@ -114,6 +114,7 @@ public final class ConfigLoader {
                 castList(values.get(Setting.BRIDGES)),
                 castList(values.get(Setting.BRIDGES_REQUIRED)),
                 kafka(values),
+                mqtt(values),
                 management(values),
                 "native".equals(values.get(Setting.WS_API)));
         checkConsistency(config);
@@ -144,6 +145,68 @@ public final class ConfigLoader {
                 path(values.get(Setting.KAFKA_SSL_KEYSTORE)),
                 Optional.ofNullable((Secret) values.get(Setting.KAFKA_SSL_KEYSTORE_PASSWORD)),
                 path(values.get(Setting.KAFKA_PROPERTIES)));
+    }
+
+    private static DuplexConfig.Mqtt mqtt(Map<Setting, Object> values) {
+        return new DuplexConfig.Mqtt(
+                Optional.ofNullable((MqttAddress) values.get(Setting.MQTT_URI)),
+                "5".equals(values.get(Setting.MQTT_VERSION)),
+                Optional.ofNullable((String) values.get(Setting.MQTT_CLIENT_ID)),
+                Optional.ofNullable((String) values.get(Setting.MQTT_USERNAME)),
+                Optional.ofNullable((Secret) values.get(Setting.MQTT_PASSWORD)),
+                path(values.get(Setting.MQTT_SSL_TRUSTSTORE)),
+                Optional.ofNullable((Secret) values.get(Setting.MQTT_SSL_TRUSTSTORE_PASSWORD)),
+                (Duration) values.get(Setting.MQTT_SESSION_EXPIRY),
+                (Duration) values.get(Setting.MQTT_CONNECT_TIMEOUT),
+                values.containsKey(Setting.MQTT_IN_FILTERS) ? castList(values.get(Setting.MQTT_IN_FILTERS)) : List.of(),
+                castList(values.get(Setting.MQTT_IN_CHANNELS)),
+                (String) values.get(Setting.MQTT_IN_GROUP),
+                (MqttIdSource) values.get(Setting.MQTT_IN_ID),
+                values.containsKey(Setting.MQTT_OUT_CHANNELS) ? castList(values.get(Setting.MQTT_OUT_CHANNELS)) : List.of(),
+                (TopicTemplate) values.get(Setting.MQTT_OUT_TOPIC),
+                Integer.parseInt((String) values.get(Setting.MQTT_OUT_QOS)),
+                (Boolean) values.get(Setting.MQTT_OUT_RETAIN),
+                "message".equals(values.get(Setting.MQTT_OUT_PAYLOAD)),
+                "buffer".equals(values.get(Setting.MQTT_OUT_UNAVAILABLE)),
+                (Long) values.get(Setting.MQTT_OUT_BUFFER),
+                (Duration) values.get(Setting.MQTT_OUT_TIMEOUT));
+    }
+
+    /** The MQTT settings that make no sense together, when the bridge runs. */
+    private static void checkMqtt(DuplexConfig config, List<String> problems) {
+        DuplexConfig.Mqtt mqtt = config.mqtt();
+        if (!config.bridges().contains("mqtt")) {
+            if (mqtt.address().isPresent() || mqtt.inbound() || mqtt.outbound()) {
+                problems.add("mqtt.* settings are set but bridges does not name mqtt: add bridges=mqtt (--bridges mqtt) to "
+                        + "run the MQTT bridge");
+            }
+            return;
+        }
+        if (mqtt.address().isEmpty()) {
+            problems.add("bridges=mqtt needs mqtt.uri (the broker, mqtt://host:port or mqtts://host:port)");
+        }
+        if (!mqtt.inbound() && !mqtt.outbound()) {
+            problems.add("bridges=mqtt has nothing to do: set mqtt.in.filters for MQTT → channels, and/or mqtt.out.channels "
+                    + "for channels → MQTT");
+        }
+        for (TopicFilter filter : mqtt.inFilters()) {
+            boolean covered = mqtt.inChannels().stream().anyMatch(r -> r.filter() == null || r.filter().covers(filter));
+            if (!covered) {
+                problems.add("mqtt.in.filters names " + filter + ", which no route of mqtt.in.channels covers whole: add "
+                        + filter + "=TEMPLATE or *=TEMPLATE to mqtt.in.channels");
+            }
+        }
+        String group = mqtt.inGroup();
+        if (group.contains("/") || group.contains("+") || group.contains("#")) {
+            problems.add("mqtt.in.group = '" + group + "' is not valid: a shared subscription name cannot hold / + or #");
+        }
+        if (mqtt.password().isPresent() && mqtt.username().isEmpty()) {
+            problems.add("mqtt.password is set without mqtt.username");
+        }
+        boolean tls = mqtt.address().map(MqttAddress::tls).orElse(false);
+        if (!tls && (mqtt.truststore().isPresent() || mqtt.truststorePassword().isPresent())) {
+            problems.add("mqtt.ssl.truststore is set but mqtt.uri is not mqtts://: use mqtts:// to speak TLS to the broker");
+        }
     }
 
     /** The Kafka settings that make no sense together, when the bridge runs. */
@@ -216,6 +279,7 @@ public final class ConfigLoader {
                     + Sizes.format(config.frameMaxBytes()) + "), or one full-size message would disconnect its subscribers");
         }
         checkKafka(config, problems);
+        checkMqtt(config, problems);
         for (String required : config.bridgesRequired()) {
             if (!config.bridges().contains(required)) {
                 problems.add("bridges.required names " + required + ", which bridges does not run: add it to bridges (--bridges "

@@ -42,6 +42,7 @@ public record DuplexConfig(
         List<String> bridges,
         List<String> bridgesRequired,
         Kafka kafka,
+        Mqtt mqtt,
         Management management,
         boolean wsNativeApi) {
 
@@ -126,6 +127,32 @@ public record DuplexConfig(
         public Optional<TopicRoute> route(String topic) {
             Optional<TopicRoute> own = inChannels.stream().filter(r -> r.topic().equals(topic)).findFirst();
             return own.isPresent() ? own : inChannels.stream().filter(r -> r.topic().equals(TopicRoute.ANY_TOPIC)).findFirst();
+        }
+    }
+
+    /**
+     * The MQTT bridge (bridges=mqtt): where the broker is and how to log in, this node's session, what comes in (topic
+     * filters and the route of each topic to its channel) and what goes out (channel patterns to a topic template).
+     */
+    public record Mqtt(Optional<MqttAddress> address, boolean v5, Optional<String> clientId, Optional<String> username,
+            Optional<Secret> password, Optional<Path> truststore, Optional<Secret> truststorePassword, Duration sessionExpiry,
+            Duration connectTimeout, List<TopicFilter> inFilters, List<MqttRoute> inChannels, String inGroup,
+            MqttIdSource inId, List<ChannelPattern> outChannels, TopicTemplate outTopic, int outQos, boolean outRetain,
+            boolean outWholeMessage, boolean outBuffered, long outBuffer, Duration outTimeout) {
+
+        /** Whether messages of MQTT topics are published to channels. */
+        public boolean inbound() {
+            return !inFilters.isEmpty();
+        }
+
+        /** Whether channel messages are published to MQTT. */
+        public boolean outbound() {
+            return !outChannels.isEmpty();
+        }
+
+        /** The route of a topic's messages: the first whose filter matches it, or none. */
+        public Optional<MqttRoute> route(String topic) {
+            return inChannels.stream().filter(r -> r.matches(topic)).findFirst();
         }
     }
 }

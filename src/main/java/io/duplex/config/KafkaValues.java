@@ -1,7 +1,6 @@
 package io.duplex.config;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -138,29 +137,6 @@ final class KafkaValues {
         };
     }
 
-    /** Comma-separated channel patterns with {@code *}. */
-    static ValueType<List<ChannelPattern>> channelPatterns() {
-        return new ValueType<>() {
-            @Override
-            String expected() {
-                return "comma-separated channel names or patterns with * for any run of characters, e.g. orders:*,alerts";
-            }
-
-            @Override
-            List<ChannelPattern> parse(String text) {
-                List<ChannelPattern> patterns = new ArrayList<>();
-                for (String item : items(text, expected())) {
-                    try {
-                        patterns.add(new ChannelPattern(item));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(expected() + " (" + e.getMessage() + ")");
-                    }
-                }
-                return List.copyOf(patterns);
-            }
-        };
-    }
-
     /** One of Kafka's SASL mechanisms that take a user name and password. */
     static ValueType<String> saslMechanism() {
         List<String> allowed = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
@@ -189,10 +165,6 @@ final class KafkaValues {
     }
 
     private static List<String> items(String text, String expected) {
-        List<String> items = Arrays.stream(text.split(",", -1)).map(String::trim).toList();
-        if (items.stream().anyMatch(String::isEmpty)) {
-            throw new IllegalArgumentException(expected + " (an item is empty)");
-        }
-        return new ArrayList<>(items);
+        return BridgeValues.items(text, expected);
     }
 }

@@ -147,13 +147,15 @@ public enum Setting {
             "Level of Duplex's own log lines; debug adds one line per session opened and closed. Embedded server only."),
 
     // ---- Bridges (docs/bridges.md) ----
-    BRIDGES("bridges", "", ValueType.someOf("kafka"),
+    BRIDGES("bridges", "", ValueType.someOf("kafka", "mqtt"),
             "Bridges this node runs between its channels and outside systems. kafka: records of Kafka topics become "
-                    + "channel messages, and channel messages become Kafka records (the kafka.* settings). Empty: none."),
-    BRIDGES_REQUIRED("bridges.required", "", ValueType.someOf("kafka"),
-            "Which of the bridges this node cannot do without: while one is not up (starting, Kafka unreachable, "
-                    + "failed), /api/health/ready and /api/health answer 503, so a load balancer sends the node no new "
-                    + "connections. Empty (the default): a bridge that is down leaves the node ready."),
+                    + "channel messages, and channel messages become Kafka records (the kafka.* settings). mqtt: messages of "
+                    + "MQTT topics become channel messages, and channel messages become MQTT messages (the mqtt.* settings). "
+                    + "Empty: none."),
+    BRIDGES_REQUIRED("bridges.required", "", ValueType.someOf("kafka", "mqtt"),
+            "Which of the bridges this node cannot do without: while one is not up (starting, Kafka or the MQTT broker "
+                    + "unreachable, failed), /api/health/ready and /api/health answer 503, so a load balancer sends the node "
+                    + "no new connections. Empty (the default): a bridge that is down leaves the node ready."),
     KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", null, KafkaValues.bootstrapServers(),
             "The Kafka cluster of bridges=kafka. A host that does not resolve fails the start; a cluster that does not "
                     + "answer does not: the node starts with the bridge down (/api/health) and connects when Kafka comes."),
@@ -173,7 +175,7 @@ public enum Setting {
     KAFKA_IN_FROM("kafka.in.from", "latest", ValueType.oneOf("latest", "earliest"),
             "Where a consumer group new to a topic starts: latest (records produced from then on) or earliest (every "
                     + "record the topic still holds). Afterwards the group's committed offsets decide."),
-    KAFKA_OUT_CHANNELS("kafka.out.channels", null, KafkaValues.channelPatterns(),
+    KAFKA_OUT_CHANNELS("kafka.out.channels", null, BridgeValues.channelPatterns(),
             "Channels whose messages are produced to kafka.out.topic (key: the channel; value: the message as JSON). "
                     + "Messages that came from Kafka are never produced back."),
     KAFKA_OUT_TOPIC("kafka.out.topic", null, KafkaValues.topic(),
@@ -212,7 +214,73 @@ public enum Setting {
             "Password of kafka.ssl.keystore (and of its key). A secret: never logged."),
     KAFKA_PROPERTIES("kafka.properties", null, ValueType.text("a path to a properties file"),
             "More Kafka client settings, passed as they are to the bridge's consumer, producer and admin client (e.g. "
-                    + "ssl.endpoint.identification.algorithm). The settings above win; values are never logged.");
+                    + "ssl.endpoint.identification.algorithm). The settings above win; values are never logged."),
+    MQTT_URI("mqtt.uri", null, MqttValues.address(),
+            "The MQTT broker of bridges=mqtt. A host that does not resolve fails the start; a broker that does not answer "
+                    + "does not: the node starts with the bridge down (/api/health) and connects when the broker comes."),
+    MQTT_VERSION("mqtt.version", "5", ValueType.oneOf("5", "3.1.1"),
+            "The MQTT version the bridge speaks. 5: the nodes share the inbound messages (a shared subscription) and devices "
+                    + "may give message ids in user properties. 3.1.1: for older brokers; every node receives every message "
+                    + "(docs/bridges.md says what that means for several nodes)."),
+    MQTT_CLIENT_ID("mqtt.client.id", null, ValueType.text("an MQTT client identifier"),
+            "This node's MQTT client id, which names its session on the broker: it must stay the same across restarts "
+                    + "(the broker keeps what arrives meanwhile for it) and differ from every other node's. Default: duplex- "
+                    + "and the host name. A second client connecting with it stops the bridge (state failed)."),
+    MQTT_USERNAME("mqtt.username", null, ValueType.text("a user name"),
+            "The user name the bridge logs in with."),
+    MQTT_PASSWORD("mqtt.password", null, ValueType.secret("a password", 1),
+            "The password the bridge logs in with. A secret: never logged."),
+    MQTT_SSL_TRUSTSTORE("mqtt.ssl.truststore", null, ValueType.text("a path to a PEM, PKCS12 (.p12/.pfx) or JKS file"),
+            "With an mqtts:// broker: certificates the bridge trusts (default: the JVM's). The type follows the file's "
+                    + "extension. The broker's host name must match its certificate."),
+    MQTT_SSL_TRUSTSTORE_PASSWORD("mqtt.ssl.truststore.password", null, ValueType.secret("a password", 1),
+            "Password of a PKCS12 or JKS mqtt.ssl.truststore. A secret: never logged."),
+    MQTT_SESSION_EXPIRY("mqtt.session.expiry", "1h", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(49_710)),
+            "How long the broker keeps this node's session (its subscriptions, and the messages that arrive for it) while "
+                    + "the node is away. Back within it, the node gets everything it missed; later, that is lost. MQTT 5 "
+                    + "only: with 3.1.1 the broker's own policy decides."),
+    MQTT_CONNECT_TIMEOUT("mqtt.connect.timeout", "5s", ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)),
+            "How long the start waits for the broker to answer. Then the node starts with the bridge down, and connects "
+                    + "when the broker comes."),
+    MQTT_IN_FILTERS("mqtt.in.filters", null, MqttValues.filters(),
+            "Topic filters whose messages are published to channels, subscribed at QoS 1. On engine=redis with MQTT 5 "
+                    + "the nodes share them (a shared subscription of mqtt.in.group): each message is handled by one node."),
+    MQTT_IN_CHANNELS("mqtt.in.channels", "*={topic}", MqttValues.routes(),
+            "The channel of each message: FILTER=TEMPLATE routes, the first whose filter matches the topic winning, * "
+                    + "for any topic. {topic} is the topic with / as . ({level:N} its Nth level, -1 the last); a character a "
+                    + "channel name cannot hold is written @XX (its UTF-8 bytes in hex). A message whose channel is not "
+                    + "valid, or whose payload is over message.max.bytes, is skipped with one log line and counted."),
+    MQTT_IN_GROUP("mqtt.in.group", "duplex", ValueType.text("a shared subscription name (no / + #)"),
+            "The shared subscription the nodes of this Duplex share ($share/GROUP/FILTER), on engine=redis with MQTT 5. "
+                    + "On the memory engine, or with 3.1.1, each node subscribes to the filters itself."),
+    MQTT_IN_ID("mqtt.in.id", "property:message-id", MqttValues.idSource(),
+            "Where a message carries an id its device gave it: property:NAME (an MQTT 5 user property), json:FIELD (a "
+                    + "field of a JSON object payload) or none. A message received twice with the same id reaches "
+                    + "subscribers once, whichever node received it; without an id the node's session, the packet id and "
+                    + "the content tell a redelivery (docs/bridges.md)."),
+    MQTT_OUT_CHANNELS("mqtt.out.channels", null, BridgeValues.channelPatterns(),
+            "Channels whose messages are published to MQTT, at mqtt.out.topic. Messages that came from MQTT are never "
+                    + "published back."),
+    MQTT_OUT_TOPIC("mqtt.out.topic", "{channel}", MqttValues.topicTemplate(),
+            "The topic of each exported message; {channel} is the channel's name with . as / (plant.7.commands → "
+                    + "plant/7/commands), @XX as the character it stands for."),
+    MQTT_OUT_QOS("mqtt.out.qos", "1", ValueType.oneOf("0", "1", "2"),
+            "QoS of the messages the bridge publishes. 0: sent once, may be lost; 1: until the broker has it (at least "
+                    + "once); 2: exactly once to the broker."),
+    MQTT_OUT_RETAIN("mqtt.out.retain", "false", ValueType.bool(),
+            "Publishes with the retain flag: the broker keeps each topic's last message for subscribers that come later."),
+    MQTT_OUT_PAYLOAD("mqtt.out.payload", "data", ValueType.oneOf("data", "message"),
+            "What a published MQTT message carries. data: the message's data as JSON (a JSON string as its text). "
+                    + "message: the whole message, {channel,epoch,offset,time,user,data}."),
+    MQTT_OUT_UNAVAILABLE("mqtt.out.unavailable", "fail", ValueType.oneOf("fail", "buffer"),
+            "What a publish to an exported channel does while the broker is unreachable. fail: refused with "
+                    + "engine_unavailable (REST 503) before any subscriber sees it. buffer: accepted, and its MQTT message "
+                    + "waits within mqtt.out.buffer and mqtt.out.timeout; past either, dropped, logged and counted."),
+    MQTT_OUT_BUFFER("mqtt.out.buffer", "32MiB", ValueType.size(64 * 1024, 8L * 1024 * 1024 * 1024),
+            "Bytes of messages waiting for the broker. Full: with mqtt.out.unavailable=fail publishes to exported channels "
+                    + "are refused with engine_unavailable; with buffer the new message is dropped and counted."),
+    MQTT_OUT_TIMEOUT("mqtt.out.timeout", "2m", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)),
+            "How long a message may wait for the broker to take it. Longer: dropped, logged and counted.");
 
     private final String key;
     private final String defaultValue;
