@@ -2,10 +2,11 @@
 # What `mvn verify` needs besides Java and Maven, made present before the build starts, so that a fresh clone on a
 # fresh machine runs the whole suite and nothing fails deep inside a test for want of a program.
 #
-# The tests start real servers and a real browser: redis-server (the Redis engine), Debian's chromium (the browser
-# tests) and Node.js 20+ with npm (the JavaScript suites). The metrics tests read /metrics with the Prometheus project's
-# own tools: promtool (Debian's prometheus package: it lints the exposition and checks and unit-tests the alert rules)
-# and the text-format parser of its Python client (python3-prometheus-client). This script checks each; what is missing it installs with
+# The tests start real servers and a real browser: redis-server (the Redis engine), mosquitto with its command-line
+# clients mosquitto_pub/mosquitto_sub (the MQTT bridge), Debian's chromium (the browser tests) and Node.js 20+ with
+# npm (the JavaScript suites). The metrics tests read /metrics with the Prometheus project's own tools: promtool
+# (Debian's prometheus package: it lints the exposition and checks and unit-tests the alert rules) and the
+# text-format parser of its Python client (python3-prometheus-client). This script checks each; what is missing it installs with
 # apt-get (Debian, Ubuntu) when it runs as root or with password-less sudo, and otherwise stops with the exact command
 # to run. README.md's test command runs it; .ci/run runs README.md's test command.
 #
@@ -15,6 +16,9 @@ set -euo pipefail
 
 check_only=
 [ "${1:-}" = "--check" ] && check_only=1
+
+# Debian installs the mosquitto broker in /usr/sbin, which is not on an ordinary user's PATH; the tests look there too.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin" ;; esac
 
 # command that must be on the PATH (or, for prometheus_client, Python module that must import) → the Debian package(s)
 # that bring it
@@ -27,8 +31,11 @@ declare -A PACKAGES=(
   [chromium]="chromium fonts-dejavu-core"
   [promtool]="prometheus"
   [prometheus_client]="python3-prometheus-client"
+  [mosquitto]="mosquitto"
+  [mosquitto_pub]="mosquitto-clients"
+  [mosquitto_sub]="mosquitto-clients"
 )
-ORDER=(java mvn node npm redis-server chromium promtool prometheus_client)
+ORDER=(java mvn node npm redis-server chromium promtool prometheus_client mosquitto mosquitto_pub mosquitto_sub)
 
 present() {
   if [ "$1" = prometheus_client ]; then
@@ -130,5 +137,6 @@ if [ "${java_major%%.*}" -lt 17 ]; then
 fi
 
 echo "prerequisites: java ${java_major}, $(mvn -v 2>/dev/null | sed -n '1s/\x1b\[[0-9;]*m//g; 1s/ (.*//; 1p'), node $(node --version)," \
-  "$(redis-server --version | sed -n 's/.*\(v=[^ ]*\).*/redis-server \1/p'), $(chromium --version 2>/dev/null | sed -n 1p)," \
+  "$(redis-server --version | sed -n 's/.*\(v=[^ ]*\).*/redis-server \1/p'), $(mosquitto -h 2>/dev/null | sed -n '1s/ version / /p')," \
+  "$(chromium --version 2>/dev/null | sed -n 1p)," \
   "$(promtool --version 2>&1 | sed -n '1s/ (.*//p'), python3-prometheus-client $(/usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("prometheus_client"))' 2>/dev/null)"

@@ -220,8 +220,7 @@ public enum Setting {
                     + "does not: the node starts with the bridge down (/api/health) and connects when the broker comes."),
     MQTT_VERSION("mqtt.version", "5", ValueType.oneOf("5", "3.1.1"),
             "The MQTT version the bridge speaks. 5: the nodes share the inbound messages (a shared subscription) and devices "
-                    + "may give message ids in user properties. 3.1.1: for older brokers; every node receives every message "
-                    + "(docs/bridges.md says what that means for several nodes)."),
+                    + "may give message ids in user properties. 3.1.1 is not supported yet: it fails the start (docs/mqtt.md)."),
     MQTT_CLIENT_ID("mqtt.client.id", null, ValueType.text("an MQTT client identifier"),
             "This node's MQTT client id, which names its session on the broker: it must stay the same across restarts "
                     + "(the broker keeps what arrives meanwhile for it) and differ from every other node's. Default: duplex- "
@@ -248,7 +247,8 @@ public enum Setting {
     MQTT_IN_CHANNELS("mqtt.in.channels", "*={topic}", MqttValues.routes(),
             "The channel of each message: FILTER=TEMPLATE routes, the first whose filter matches the topic winning, * "
                     + "for any topic. {topic} is the topic with / as . ({level:N} its Nth level, -1 the last); a character a "
-                    + "channel name cannot hold is written @XX (its UTF-8 bytes in hex). A message whose channel is not "
+                    + "channel name cannot hold, and . and @ within a level, are written @XX (its UTF-8 bytes in hex). A "
+                    + "message whose channel is not "
                     + "valid, or whose payload is over message.max.bytes, is skipped with one log line and counted."),
     MQTT_IN_GROUP("mqtt.in.group", "duplex", ValueType.text("a shared subscription name (no / + #)"),
             "The shared subscription the nodes of this Duplex share ($share/GROUP/FILTER), on engine=redis with MQTT 5. "

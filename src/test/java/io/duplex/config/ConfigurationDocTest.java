@@ -23,4 +23,11 @@ class ConfigurationDocTest {
         String table = SettingsTable.markdown(s -> s.key().startsWith("bridges") || s.key().startsWith("kafka."));
         assertTrue(page.contains(table), "docs/bridges.md is out of date; replace its table with:\n\n" + table);
     }
+
+    @Test
+    void theMqttPageHasTheCurrentTableOfTheMqttSettings() throws IOException {
+        String page = Files.readString(Path.of("docs/mqtt.md"));
+        String table = SettingsTable.markdown(s -> s.key().startsWith("mqtt."));
+        assertTrue(page.contains(table), "docs/mqtt.md is out of date; replace its table with:\n\n" + table);
+    }
 }
