@@ -5,7 +5,8 @@
 // separated), DUPLEX_MANAGEMENT (their management ports' base URLs, in the same order), DUPLEX_PROMETHEUS (the
 // Prometheus that scrapes them), DUPLEX_LAST_NODE_PID (the pid of the last node, which the last check stops),
 // DUPLEX_API_KEY, DUPLEX_TOKEN_HMAC_SECRET, NODE_EXTRA_CA_CERTS (the proxy's certificate),
-// DUPLEX_KAFKA (the broker, host:port) and DUPLEX_KAFKA_LIB (Kafka's jars: its own console producer sends a record).
+// DUPLEX_KAFKA (the broker, host:port) and DUPLEX_KAFKA_LIB (Kafka's jars: its own console producer sends a record),
+// DUPLEX_MQTT (mosquitto's port on 127.0.0.1: mosquitto_pub sends a message).
 // Exits non-zero, saying what failed, on the first check that fails.
 import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ const apiKey = required('DUPLEX_API_KEY');
 const secret = required('DUPLEX_TOKEN_HMAC_SECRET');
 const kafka = required('DUPLEX_KAFKA');
 const kafkaLib = required('DUPLEX_KAFKA_LIB');
+const mqttPort = required('DUPLEX_MQTT');
 const TIMEOUT_MS = 10_000;
 
 function required(name) {
@@ -181,6 +183,21 @@ const fromKafka = await until(() => watcher.frames.find((f) => f.type === 'messa
   'the record from Kafka');
 check(fromKafka.data.from === 'kafka' && fromKafka.data.key === key,
   `a record from kafka-console-producer (topic duplex.in, key ${key}) reached a WebSocket subscriber through the proxy`);
+
+// MQTT → a browser: a message from Mosquitto's own mosquitto_pub reaches a subscriber through nginx, whichever node
+// took it from the shared subscription.
+const mqttHealth = health.json.bridges?.find((b) => b.name === 'mqtt');
+check(mqttHealth?.state === 'up', `the MQTT bridge is up (${mqttHealth?.detail})`);
+const device = `sensor-${randomBytes(4).toString('hex')}`;
+const onMqtt = await watcher.request({ type: 'subscribe', channel: `smoke.mqtt.${device}` });
+if (onMqtt.type !== 'subscribed') fail(`subscribe answered ${JSON.stringify(onMqtt)}`);
+const devicePublish = spawnSync('mosquitto_pub', ['-V', 'mqttv5', '-h', '127.0.0.1', '-p', mqttPort, '-q', '1',
+  '-t', `smoke/${device}`, '-m', `{"from":"mqtt","device":"${device}"}`], { encoding: 'utf8', timeout: 30_000 });
+if (devicePublish.status !== 0) fail(`mosquitto_pub failed (${devicePublish.status}): ${devicePublish.stderr}`);
+const fromMqtt = await until(() => watcher.frames.find((f) => f.type === 'message' && f.channel === `smoke.mqtt.${device}`),
+  'the message from MQTT');
+check(fromMqtt.data.from === 'mqtt' && fromMqtt.data.device === device,
+  `a message from mosquitto_pub (topic smoke/${device}) reached a WebSocket subscriber through the proxy`);
 
 // Metrics: not through the proxy; on each node's management port, without credentials; Prometheus scrapes both nodes
 // with the repository's alert rules loaded.

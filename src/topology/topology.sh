@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Duplex on several nodes, without Docker: one redis-server, one Kafka broker (KRaft), two Duplex nodes (the built
-# target/duplex.war, --engine redis, production mode behind a trusted proxy, the Kafka bridge on, each with a management
-# port for its metrics and health), nginx terminating TLS in front of them, and Prometheus scraping both nodes with the
-# alert rules of src/monitoring, from Debian packages and Kafka's jars from Maven Central, on local ports, in one state
-# directory.
+# Duplex on several nodes, without Docker: one redis-server, one Kafka broker (KRaft), one mosquitto (MQTT), two Duplex
+# nodes (the built target/duplex.war, --engine redis, production mode behind a trusted proxy, the Kafka and MQTT bridges
+# on, each with a management port for its metrics and health), nginx terminating TLS in front of them, and Prometheus
+# scraping both nodes with the alert rules of src/monitoring, from Debian packages and Kafka's jars from Maven Central,
+# on local ports, in one state directory.
 #
 #   src/topology/topology.sh up      start everything (again, from scratch) and wait until it is healthy
 #   src/topology/topology.sh smoke   check it through the proxy (src/topology/smoke.mjs)
 #   src/topology/topology.sh status  what runs, where
 #   src/topology/topology.sh down    stop exactly what `up` started
 #
-# Needs: java, node (with `npm ci --prefix src/test/node` for the smoke test), curl, openssl, redis-server,
-# nginx and prometheus (apt-get install redis-server nginx-light openssl prometheus), and Kafka's jars in
-# target/kafka-broker/lib (`mvn verify` puts them there; else this script runs `mvn -f src/test/kafka/pom.xml
-# dependency:copy-dependencies`). Kafka's topic duplex.in (3 partitions) feeds the channels smoke.kafka.KEY; channels
-# smoke.out.* go to topic duplex.out. State, logs and the generated certificate and secrets go to target/topology
-# (DUPLEX_TOPOLOGY_DIR); the proxy listens on DUPLEX_HTTPS_PORT (default: a free port). The same nginx and Prometheus
-# configurations serve docker-compose.yml.
+# Needs: java, node (with `npm ci --prefix src/test/node` for the smoke test), curl, openssl, redis-server, mosquitto
+# (with mosquitto-clients for the smoke test), nginx and prometheus (apt-get install redis-server mosquitto
+# mosquitto-clients nginx-light openssl prometheus), and Kafka's jars in target/kafka-broker/lib (`mvn verify` puts them
+# there; else this script runs `mvn -f src/test/kafka/pom.xml dependency:copy-dependencies`). Kafka's topic duplex.in
+# (3 partitions) feeds the channels smoke.kafka.KEY; channels smoke.out.* go to topic duplex.out. MQTT topics
+# smoke/DEVICE feed the channels smoke.mqtt.DEVICE (a shared subscription of both nodes); smoke.out.* go to
+# smoke/out/*. State, logs and the generated certificate and secrets go to target/topology (DUPLEX_TOPOLOGY_DIR); the
+# proxy listens on DUPLEX_HTTPS_PORT (default: a free port). The same nginx and Prometheus configurations serve
+# docker-compose.yml.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +26,8 @@ root=$(cd "$here/../.." && pwd)
 state="${DUPLEX_TOPOLOGY_DIR:-$root/target/topology}"
 war="${DUPLEX_WAR:-$root/target/duplex.war}"
 kafka_lib="${DUPLEX_KAFKA_LIB:-$root/target/kafka-broker/lib}"
-processes=(prometheus nginx node2 node1 kafka redis) # stopped in this order
+processes=(prometheus nginx node2 node1 kafka mosquitto redis) # stopped in this order
+PATH="$PATH:/usr/sbin" # Debian's mosquitto
 
 say() { printf 'topology: %s\n' "$*"; }
 die() { printf 'topology: %s\n' "$*" >&2; exit 1; }
@@ -86,6 +89,7 @@ up() {
   need redis-server "apt-get install redis-server"
   need nginx "apt-get install nginx-light"
   need prometheus "apt-get install prometheus"
+  need mosquitto "apt-get install mosquitto"
   [ -f "$war" ] || die "no $war: run 'mvn -q -DskipTests package' first"
   if ! ls "$kafka_lib"/kafka-tools-*.jar >/dev/null 2>&1; then
     need mvn "install Maven (apt-get install maven), which fetches Kafka's jars"
@@ -108,8 +112,9 @@ up() {
     -keyout "$state/tls/key.pem" -out "$state/tls/cert.pem" >"$state/logs/openssl.log" 2>&1 \
     || die "openssl could not make the proxy's certificate: $(cat "$state/logs/openssl.log")"
 
-  local redis_port kafka_port controller_port node1_port node2_port node1_management node2_management https_port prometheus_port
+  local redis_port kafka_port controller_port mqtt_port node1_port node2_port node1_management node2_management https_port prometheus_port
   redis_port=$(free_port)
+  mqtt_port=$(free_port)
   kafka_port=$(free_port)
   controller_port=$(free_port)
   node1_port=$(free_port)
@@ -121,6 +126,7 @@ up() {
   cat >"$state/ports.env" <<EOF
 REDIS_PORT=$redis_port
 KAFKA_PORT=$kafka_port
+MQTT_PORT=$mqtt_port
 NODE1_PORT=$node1_port
 NODE2_PORT=$node2_port
 NODE1_MANAGEMENT_PORT=$node1_management
@@ -131,6 +137,17 @@ EOF
 
   start redis redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$state" --daemonize no
   wait_for 15 redis redis-cli -p "$redis_port" ping
+
+  # Mosquitto with persistence (the nodes' sessions survive its restart); as root it would drop to the user mosquitto,
+  # which cannot write the state directory.
+  mkdir -p "$state/mosquitto/data"
+  {
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n' \
+      "$mqtt_port" "$state/mosquitto/data"
+    [ "$(id -u)" -ne 0 ] || printf 'user root\n'
+  } >"$state/mosquitto/mosquitto.conf"
+  start mosquitto mosquitto -c "$state/mosquitto/mosquitto.conf"
+  wait_for 15 mosquitto bash -c "exec 3<>/dev/tcp/127.0.0.1/$mqtt_port"
 
   # One KRaft node, broker and controller, with a small heap; its data in the state directory.
   mkdir -p "$state/kafka"
@@ -173,9 +190,10 @@ EOF
       --mode production --host 127.0.0.1 --port "${!port_var}" --proxy-trusted \
       --management-port "${!management_var}" \
       --engine redis --redis-uri "redis://127.0.0.1:$redis_port" --data-dir "$state/node$node" \
-      --bridges kafka --kafka-bootstrap-servers "127.0.0.1:$kafka_port" --kafka-in-topics duplex.in \
+      --bridges kafka,mqtt --kafka-bootstrap-servers "127.0.0.1:$kafka_port" --kafka-in-topics duplex.in \
       --kafka-in-channels 'duplex.in=smoke.kafka.{key}' --kafka-in-from earliest --kafka-out-channels 'smoke.out.*' \
-      --kafka-out-topic duplex.out
+      --kafka-out-topic duplex.out --mqtt-uri "mqtt://127.0.0.1:$mqtt_port" --mqtt-client-id "duplex-topology-node$node" \
+      --mqtt-in-filters 'smoke/#' --mqtt-in-channels 'smoke/#=smoke.mqtt.{level:-1}' --mqtt-out-channels 'smoke.out.*'
   done
   wait_for 60 node1 curl -sf "http://127.0.0.1:$node1_management/api/health/ready"
   wait_for 60 node2 curl -sf "http://127.0.0.1:$node2_management/api/health/ready"
@@ -212,7 +230,7 @@ EOF
     --web.listen-address="127.0.0.1:$prometheus_port"
   wait_for 30 prometheus curl -sf "http://127.0.0.1:$prometheus_port/-/ready"
 
-  say "up: https://localhost:$https_port/ (nginx, TLS) → nodes http://127.0.0.1:$node1_port and http://127.0.0.1:$node2_port → redis 127.0.0.1:$redis_port, kafka 127.0.0.1:$kafka_port"
+  say "up: https://localhost:$https_port/ (nginx, TLS) → nodes http://127.0.0.1:$node1_port and http://127.0.0.1:$node2_port → redis 127.0.0.1:$redis_port, kafka 127.0.0.1:$kafka_port, mqtt 127.0.0.1:$mqtt_port"
   say "metrics: nodes' management ports :$node1_management and :$node2_management, scraped by Prometheus at http://127.0.0.1:$prometheus_port/"
   say "trust $state/tls/cert.pem (e.g. curl --cacert); the API key and token secret are in $state/secrets.env"
 }
@@ -225,7 +243,7 @@ smoke() {
   (
     export NODE_EXTRA_CA_CERTS="$state/tls/cert.pem" DUPLEX_PROXY="https://localhost:$HTTPS_PORT/" \
       DUPLEX_NODES="http://127.0.0.1:$NODE1_PORT/ http://127.0.0.1:$NODE2_PORT/" \
-      DUPLEX_KAFKA="127.0.0.1:$KAFKA_PORT" DUPLEX_KAFKA_LIB="$kafka_lib" \
+      DUPLEX_KAFKA="127.0.0.1:$KAFKA_PORT" DUPLEX_KAFKA_LIB="$kafka_lib" DUPLEX_MQTT="$MQTT_PORT" \
       DUPLEX_MANAGEMENT="http://127.0.0.1:$NODE1_MANAGEMENT_PORT/ http://127.0.0.1:$NODE2_MANAGEMENT_PORT/" \
       DUPLEX_PROMETHEUS="http://127.0.0.1:$PROMETHEUS_PORT/" DUPLEX_LAST_NODE_PID="$(pid_of node2)"
     with_secrets node "$here/smoke.mjs"
@@ -234,7 +252,7 @@ smoke() {
 
 status() {
   local name any=
-  for name in redis kafka node1 node2 nginx prometheus; do
+  for name in redis kafka mosquitto node1 node2 nginx prometheus; do
     if alive "$name"; then
       say "$name running (pid $(pid_of "$name"), log $state/logs/$name.log)"
       any=1
@@ -248,7 +266,7 @@ status() {
     # shellcheck disable=SC1091
     . "$state/ports.env"
     say "proxy https://localhost:$HTTPS_PORT/, nodes :$NODE1_PORT and :$NODE2_PORT (management :$NODE1_MANAGEMENT_PORT and" \
-      ":$NODE2_MANAGEMENT_PORT), redis :$REDIS_PORT, kafka :$KAFKA_PORT, prometheus :$PROMETHEUS_PORT"
+      ":$NODE2_MANAGEMENT_PORT), redis :$REDIS_PORT, kafka :$KAFKA_PORT, mqtt :$MQTT_PORT, prometheus :$PROMETHEUS_PORT"
   fi
 }
 

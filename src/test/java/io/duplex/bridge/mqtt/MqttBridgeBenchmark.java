@@ -1,0 +1,189 @@
+package io.duplex.bridge.mqtt;
+
+import io.duplex.testing.MosquittoBroker;
+import io.duplex.testing.RedisServer;
+import io.duplex.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * Figures of the MQTT bridge on this machine, printed, never asserted: messages per second from MQTT to WebSocket
+ * subscribers (a burst published at QoS 1, timed until every subscriber has every message), and the latency from a
+ * device's publish to a subscriber's receipt at a steady rate (p50, p99). One node on the memory engine, then one on the
+ * Redis engine; a real mosquitto and redis-server started on free ports; the device is an Eclipse Paho client in this
+ * JVM (so that its send time and the subscriber's receipt share one clock), the subscribers the JDK's WebSocket client.
+ *
+ * <pre>mvn -q -DskipTests package &amp;&amp; mvn -q test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.duplex.bridge.mqtt.MqttBridgeBenchmark</pre>
+ */
+public final class MqttBridgeBenchmark {
+    private static final int SUBSCRIBERS = 4;
+    private static final int BURST = 20_000;
+    private static final int LATENCY_SAMPLES = 3_000;
+    private static final int LATENCY_RATE = 500; // messages per second
+    private static final String PADDING = "x".repeat(60); // about 100-byte payloads
+
+    private MqttBridgeBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.start(); RedisServer redis = RedisServer.start()) {
+            System.out.printf(Locale.ROOT, "MQTT bridge: a device publishing at QoS 1 → mosquitto → 1 node → %d WebSocket "
+                    + "subscribers, ~100-byte payloads, broker, redis-server and node on this machine, %d cores%n",
+                    SUBSCRIBERS, Runtime.getRuntime().availableProcessors());
+            run(broker, "memory engine", List.of());
+            run(broker, "Redis engine", List.of("engine", "redis", "redis.uri", redis.uri()));
+        }
+    }
+
+    private static void run(MosquittoBroker broker, String engine, List<String> engineSettings) throws Exception {
+        String root = "bench" + System.nanoTime();
+        List<String> settings = new ArrayList<>(List.of("bridges", "mqtt", "mqtt.uri", broker.uri(), "mqtt.client.id",
+                root, "mqtt.in.filters", root + "/#", "mqtt.in.channels", "*=bench", "outbound.queue.messages", "100000",
+                "outbound.queue.bytes", "256MiB"));
+        settings.addAll(engineSettings);
+        MqttAsyncClient device = new MqttAsyncClient(broker.uri().replace("mqtt://", "tcp://"), root + "-device",
+                new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setReceiveMaximum(1000);
+        device.connect(options).waitForCompletion(10_000);
+        try (TestServer node = TestServer.start(settings.toArray(String[]::new))) {
+            List<Subscriber> subscribers = new ArrayList<>();
+            for (int i = 0; i < SUBSCRIBERS; i++) {
+                subscribers.add(Subscriber.open(node.ws()));
+            }
+            send(device, root, 2_000, 0); // warm-up
+            for (Subscriber s : subscribers) {
+                s.await(2_000);
+            }
+
+            long start = System.nanoTime();
+            send(device, root, BURST, 0);
+            for (Subscriber s : subscribers) {
+                s.await(2_000 + BURST);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%s: %,d messages in %.2f s: %,.0f messages/s from MQTT, %,.0f deliveries/s to "
+                    + "subscribers%n", engine, BURST, seconds, BURST / seconds, BURST * SUBSCRIBERS / seconds);
+
+            for (Subscriber s : subscribers) {
+                s.latencies.clear();
+            }
+            send(device, root, LATENCY_SAMPLES, LATENCY_RATE);
+            for (Subscriber s : subscribers) {
+                s.await(2_000 + BURST + LATENCY_SAMPLES);
+            }
+            long[] all = subscribers.stream().flatMapToLong(s -> s.latencies.stream().mapToLong(Long::longValue)).sorted().toArray();
+            System.out.printf(Locale.ROOT, "%s: device publish → WebSocket subscriber at %d messages/s: p50 %.1f ms, p99 %.1f "
+                    + "ms, max %.1f ms (%,d samples)%n", engine, LATENCY_RATE, percentile(all, 50), percentile(all, 99),
+                    all[all.length - 1] / 1e6, all.length);
+            subscribers.forEach(Subscriber::close);
+        } finally {
+            device.disconnect().waitForCompletion(5_000);
+            device.close();
+        }
+    }
+
+    /**
+     * Publishes {@code count} messages at QoS 1, keeping at most a few hundred unacknowledged; at {@code rate} per
+     * second, or as fast as the broker takes them when 0.
+     */
+    private static void send(MqttAsyncClient device, String root, int count, int rate) throws Exception {
+        long start = System.nanoTime();
+        List<IMqttToken> pending = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (rate > 0) {
+                long due = start + TimeUnit.SECONDS.toNanos(i) / rate;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            byte[] payload = ("{\"sent\":" + System.nanoTime() + ",\"pad\":\"" + PADDING + "\"}").getBytes(StandardCharsets.UTF_8);
+            pending.add(device.publish(root + "/d" + (i % 64), new MqttMessage(payload, 1, false, null)));
+            if (pending.size() >= 500) {
+                for (IMqttToken token : pending) {
+                    token.waitForCompletion(30_000);
+                }
+                pending.clear();
+            }
+        }
+        for (IMqttToken token : pending) {
+            token.waitForCompletion(30_000);
+        }
+    }
+
+    private static double percentile(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)] / 1e6;
+    }
+
+    /** A subscriber of the channel that counts pushes and notes each one's latency from its "sent" time (same JVM). */
+    private static final class Subscriber implements WebSocket.Listener {
+        private final AtomicInteger received = new AtomicInteger();
+        private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        private final CountDownLatch subscribed = new CountDownLatch(1);
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket socket;
+
+        static Subscriber open(URI uri) throws Exception {
+            Subscriber s = new Subscriber();
+            s.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, s).get(10, TimeUnit.SECONDS);
+            s.socket.sendText("{\"id\":1,\"type\":\"connect\"}", true).get();
+            s.socket.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"bench\"}", true).get();
+            if (!s.subscribed.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not subscribed");
+            }
+            return s;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                long now = System.nanoTime();
+                int at = frame.indexOf("\"sent\":");
+                if (at >= 0) {
+                    long sent = Long.parseLong(frame.substring(at + 7, frame.indexOf(',', at)));
+                    latencies.add(now - sent);
+                    received.incrementAndGet();
+                } else if (frame.contains("\"subscribed\"")) {
+                    subscribed.countDown();
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        void await(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (received.get() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + received.get() + " of " + count + " messages arrived");
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        }
+    }
+}
