@@ -142,7 +142,7 @@ EOF
   # which cannot write the state directory.
   mkdir -p "$state/mosquitto/data"
   {
-    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n' \
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nmax_queued_messages 100000\n' \
       "$mqtt_port" "$state/mosquitto/data"
     [ "$(id -u)" -ne 0 ] || printf 'user root\n'
   } >"$state/mosquitto/mosquitto.conf"

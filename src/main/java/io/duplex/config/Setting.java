@@ -224,7 +224,9 @@ public enum Setting {
     MQTT_CLIENT_ID("mqtt.client.id", null, ValueType.text("an MQTT client identifier"),
             "This node's MQTT client id, which names its session on the broker: it must stay the same across restarts "
                     + "(the broker keeps what arrives meanwhile for it) and differ from every other node's. Default: duplex- "
-                    + "and the host name. A second client connecting with it stops the bridge (state failed)."),
+                    + "and the host name. Two clients with one id take the session from each other: the bridge says so when its "
+                    + "connection keeps dropping right after it connects, and stops (failed) when the broker says its session "
+                    + "was taken over."),
     MQTT_USERNAME("mqtt.username", null, ValueType.text("a user name"),
             "The user name the bridge logs in with."),
     MQTT_PASSWORD("mqtt.password", null, ValueType.secret("a password", 1),

@@ -195,6 +195,26 @@ class MqttBridgeIT {
         assertEquals(1, counters.getInt("in"), counters.toString());
     }
 
+    @Test
+    void aMessageSentTwiceWithTheSameDeviceIdReachesSubscribersOnce() {
+        TestServer node = node("mqtt.in.filters", root + "/meter/#");
+        WsClient browser = keep(WsClient.connect(node.ws()));
+        browser.subscribe(root + ".meter.m1");
+
+        // A device that did not get its PUBACK sends the reading again, with the id it gave it (an MQTT 5 user property).
+        broker.publish(root + "/meter/m1", "{\"kwh\":7}", 1, "-D", "publish", "user-property", "message-id", "r-1");
+        broker.publish(root + "/meter/m1", "{\"kwh\":7}", 1, "-D", "publish", "user-property", "message-id", "r-1");
+        broker.publish(root + "/meter/m1", "{\"kwh\":8}", 1, "-D", "publish", "user-property", "message-id", "r-2");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> mqttHealth(node).getJsonObject("counters").getInt("redelivered") == 1);
+        assertEquals(List.of("{\"kwh\":7}", "{\"kwh\":8}"), browser.awaitMessages(root + ".meter.m1", 2).stream()
+                .map(m -> m.getJsonObject("data").toString()).toList());
+        assertEquals(2, mqttHealth(node).getJsonObject("counters").getInt("in"));
+        try (Rest rest = new Rest(node.api())) {
+            assertEquals(2, Rest.body(rest.get("channels/" + root + ".meter.m1/messages")).getJsonArray("messages").size());
+        }
+    }
+
     /** The bridge's warnings from now on (the node runs in this JVM: its java.util.logging is this one's). */
     private List<String> watchLog() {
         List<String> lines = new CopyOnWriteArrayList<>();

@@ -4,24 +4,34 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.Frames;
 import io.duplex.testing.MosquittoBroker;
 import io.duplex.testing.RedisFixture;
+import io.duplex.testing.Rest;
 import io.duplex.testing.TestServer;
+import io.duplex.testing.WarProcess;
 import io.duplex.testing.WsClient;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two Duplex nodes on the Redis engine sharing the inbound work through an MQTT 5 shared subscription: the broker gives
  * each device message to one of them, and the engine carries it to the subscribers of both, so each subscriber gets each
- * message once.
+ * message once. And a node killed (SIGKILL) while a device publishes: when it is back, the channel has every message,
+ * once.
  */
 class MqttClusterIT {
     @RegisterExtension
@@ -76,5 +86,45 @@ class MqttClusterIT {
         assertEquals(count, countersA.getInt("in") + countersB.getInt("in"), countersA + " " + countersB);
         assertTrue(countersA.getInt("in") > 0 && countersB.getInt("in") > 0, "both nodes took a share: " + countersA + " "
                 + countersB);
+    }
+
+    @Test
+    void aNodeKilledMidStreamLosesNothingAndDoublesNothing(@TempDir Path tmp) throws Exception {
+        MosquittoBroker broker = keep(MosquittoBroker.start());
+        String[] args = {"--port", "0", "--engine", "redis", "--redis-uri", REDIS.server().uri(), "--bridges", "mqtt",
+            "--mqtt-uri", broker.uri(), "--mqtt-client-id", root + "-k", "--mqtt-in-group", root, "--mqtt-in-filters",
+            root + "/#", "--history-size", "10000", "--history-page-max", "10000"};
+        WarProcess first = keep(WarProcess.start(tmp.resolve("first"), args));
+        URI api = first.awaitListening().resolve("api/");
+        await().atMost(Duration.ofSeconds(30)).until(() -> bridgeState(api).equals("up"));
+
+        int count = 3000;
+        Thread device = new Thread(() -> broker.publishLines(root + "/seq",
+                IntStream.rangeClosed(1, count).mapToObj(i -> "{\"n\":" + i + "}").toList(), 1), "device");
+        device.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> history(api).size() >= 300);
+        first.process().destroyForcibly().waitFor(); // SIGKILL: messages published and not yet acknowledged come again
+
+        WarProcess second = keep(WarProcess.start(tmp.resolve("second"), args));
+        URI again = second.awaitListening().resolve("api/");
+        device.join(TimeUnit.SECONDS.toMillis(120));
+        await().atMost(Duration.ofSeconds(120)).until(() -> history(again).size() >= count);
+
+        List<Integer> seen = new ArrayList<>();
+        history(again).forEach(m -> seen.add(m.asJsonObject().getJsonObject("data").getInt("n")));
+        assertEquals(count, seen.size(), "nothing doubled");
+        assertEquals(IntStream.rangeClosed(1, count).boxed().toList(), seen.stream().sorted().toList(), "nothing lost");
+    }
+
+    private String bridgeState(URI api) {
+        try (Rest rest = new Rest(api)) {
+            return rest.getJson("health").getJsonArray("bridges").getJsonObject(0).getString("state");
+        }
+    }
+
+    private JsonArray history(URI api) {
+        try (Rest rest = new Rest(api); Response response = rest.get("channels/" + root + ".seq/messages?limit=10000")) {
+            return Frames.parse(response.readEntity(String.class)).getJsonArray("messages");
+        }
     }
 }

@@ -196,6 +196,20 @@ class MqttOutageIT {
     }
 
     @Test
+    void anotherClientWithTheNodesClientIdIsPointedOut() {
+        MosquittoBroker broker = keep(MosquittoBroker.start());
+        TestServer node = node(broker);
+        await().atMost(Duration.ofSeconds(30)).until(() -> MqttBridgeIT.mqttHealth(node).getString("state").equals("up"));
+
+        // A second client with the node's client id (a second node configured with the same mqtt.client.id). Mosquitto
+        // 2.0 closes the older connection without a reason, and the two take the session from each other in turn.
+        keep(broker.subscribe(root + "/other", "-i", "duplex-" + root));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> MqttBridgeIT.mqttHealth(node).getString("detail")
+                .contains("is another client (another node?) connecting with this node's client id duplex-" + root));
+    }
+
+    @Test
     void aBrokerHostThatDoesNotResolveFailsTheStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestServer.start("bridges", "mqtt",
                 "mqtt.uri", "mqtt://no-such-host.invalid", "mqtt.in.filters", "a/#"));

@@ -79,7 +79,11 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private void writeConfig() throws IOException {
         List<String> lines = new ArrayList<>(List.of("listener " + port + " 127.0.0.1", "persistence true",
-                "persistence_location " + dir.resolve("data") + "/", "autosave_interval 1", "log_dest stdout",
+                "persistence_location " + dir.resolve("data") + "/", "autosave_interval 1",
+                // Mosquitto keeps 1,000 queued messages per session by default and drops the rest ("Outgoing messages
+                // are being dropped"): a node away during a burst would lose them (MqttClusterIT saw it). Operators
+                // size it for what arrives while a node restarts; docs/mqtt.md says so.
+                "max_queued_messages 100000", "log_dest stdout",
                 "log_type error", "log_type warning", "log_type notice", "log_type information"));
         Files.createDirectories(dir.resolve("data"));
         if ("root".equals(System.getProperty("user.name"))) {
@@ -203,6 +207,11 @@ public final class MosquittoBroker implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException e) {
@@ -283,13 +292,14 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /**
      * Starts a {@code mosquitto_sub} (MQTT 5, QoS 1) on {@code filter} that collects what it receives as
-     * {@code topic payload} lines; it is subscribed when this returns.
+     * {@code topic retain payload} lines; it is subscribed when this returns. {@code more} adds options ({@code -i ID}).
      */
-    public Subscriber subscribe(String filter) {
+    public Subscriber subscribe(String filter, String... more) {
         // Through stdbuf: into a pipe, mosquitto_sub's output would wait in its buffer, its SUBACK line with it.
         List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", tool("mosquitto_sub"), "-V", "mqttv5", "-q", "1",
                 "-t", filter, "-F", "%t %r %p", "-d"));
         command.addAll(connection());
+        command.addAll(List.of(more));
         return new Subscriber(command);
     }
 

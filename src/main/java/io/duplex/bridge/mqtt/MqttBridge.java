@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,6 +48,13 @@ final class MqttBridge implements Bridge, MqttCallback {
     private static final List<Integer> REFUSALS = List.of(0x85, 0x86, 0x87, 0x8A, 0x8C);
     /** The broker's disconnect reason when another client connected with this node's client id. */
     private static final int SESSION_TAKEN_OVER = 0x8E;
+    /**
+     * Connections lost this soon after they were made, this many times in a row, look like another client with this
+     * node's client id: Mosquitto 2.0 closes the older connection without saying why (no reason 0x8E), and the two
+     * then take the session from each other in turn.
+     */
+    private static final long SHORT_LIVED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int SHORT_LIVED_IN_A_ROW = 3;
 
     private final DuplexConfig config;
     private final DuplexConfig.Mqtt mqtt;
@@ -58,11 +66,15 @@ final class MqttBridge implements Bridge, MqttCallback {
     private volatile String detail = "starting";
     private volatile long downSinceNanos;
     private volatile boolean connectedOnce;
+    private volatile long connectedAtNanos;
+    private int shortLived; // guarded by this
+    private volatile String clash;
     private long backoffMillis = FIRST_BACKOFF_MILLIS; // guarded by this
     private boolean shared;
     private MqttAsyncClient client;
     private MqttInbound inbound;
     private MqttOutbound outbound;
+    private ScheduledFuture<?> logFlush;
 
     MqttBridge(DuplexConfig config, String name) {
         this.config = config;
@@ -120,7 +132,7 @@ final class MqttBridge implements Bridge, MqttCallback {
             outbound.start();
         }
         firstContact();
-        context.timer().scheduleWithFixedDelay(this::flushLogs, 1, 1, TimeUnit.SECONDS);
+        logFlush = context.timer().scheduleWithFixedDelay(this::flushLogs, 1, 1, TimeUnit.SECONDS);
     }
 
     private void flushLogs() {
@@ -226,6 +238,7 @@ final class MqttBridge implements Bridge, MqttCallback {
         }
         State before = state;
         state = State.UP;
+        connectedAtNanos = System.nanoTime();
         backoffMillis = FIRST_BACKOFF_MILLIS;
         detail = "connected to " + broker() + " as " + clientId + (sessionPresent ? " (session resumed)" : " (new session)");
         if (connectedOnce) {
@@ -289,17 +302,35 @@ final class MqttBridge implements Bridge, MqttCallback {
         if (state == State.STOPPED) {
             return;
         }
-        if (response.getReturnCode() == SESSION_TAKEN_OVER) {
+        MqttException cause = response.getException();
+        if (response.getReturnCode() == SESSION_TAKEN_OVER
+                || (cause != null && cause.getReasonCode() == SESSION_TAKEN_OVER)) {
             fail("another client connected to " + broker() + " with this node's client id " + clientId + " (mqtt.client.id "
                     + "must differ on every node)");
             LOG.severe(() -> "mqtt: the bridge stopped: " + detail);
             return;
         }
-        String why = response.getException() != null ? reason(response.getException())
+        String why = cause != null ? reason(cause)
                 : (response.getReasonString() != null ? response.getReasonString() : "reason code 0x"
                         + Integer.toHexString(response.getReturnCode()));
+        noteShortLived();
         down("the connection to " + broker() + " was lost (" + why + ")");
         scheduleReconnect();
+    }
+
+    /** Counts connections that ended soon after they began; says once when they look like a client id used twice. */
+    private synchronized void noteShortLived() {
+        if (System.nanoTime() - connectedAtNanos > SHORT_LIVED_NANOS) {
+            shortLived = 0;
+            return;
+        }
+        shortLived++;
+        if (shortLived == SHORT_LIVED_IN_A_ROW && clash == null) {
+            clash = "the connection was lost " + shortLived + " times in a row within seconds of connecting: is another "
+                    + "client (another node?) connecting with this node's client id " + clientId + "? Each node needs its own "
+                    + "mqtt.client.id";
+            LOG.warning(() -> "mqtt: " + clash);
+        }
     }
 
     @Override
@@ -338,7 +369,7 @@ final class MqttBridge implements Bridge, MqttCallback {
 
     @Override
     public BridgeStatus status() {
-        String shown = detail;
+        String shown = clash == null ? detail : detail + "; " + clash;
         if (state == State.UP && inbound != null) {
             shown += "; subscribed to " + String.join(", ", MessageMapping.subscriptions(mqtt, shared)) + " at QoS 1";
             if (inbound.waitingForEngine()) {
@@ -377,6 +408,10 @@ final class MqttBridge implements Bridge, MqttCallback {
         }
         synchronized (this) {
             state = State.STOPPED;
+        }
+        if (logFlush != null) {
+            logFlush.cancel(false);
+            flushLogs();
         }
         stopQuietly();
         detail = "stopped";
