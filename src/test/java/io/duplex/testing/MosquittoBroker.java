@@ -318,8 +318,15 @@ public final class MosquittoBroker implements AutoCloseable {
             Thread reader = new Thread(this::read, "mosquitto_sub-reader");
             reader.setDaemon(true);
             reader.start();
-            org.awaitility.Awaitility.await("mosquitto_sub subscribed").atMost(Duration.ofSeconds(10)).until(() -> subscribed || !process.isAlive());
+            try {
+                org.awaitility.Awaitility.await("mosquitto_sub subscribed").atMost(Duration.ofSeconds(10))
+                        .until(() -> subscribed || !process.isAlive());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                close();
+                throw e;
+            }
             if (!subscribed) {
+                close(); // the process must not outlive the failed test
                 throw new IllegalStateException("mosquitto_sub did not subscribe: " + String.join("\n", lines));
             }
         }
