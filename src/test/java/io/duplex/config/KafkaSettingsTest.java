@@ -64,8 +64,8 @@ class KafkaSettingsTest {
         assertEquals(List.of(), load(with("kafka.in.topics", "t")).bridgesRequired(), "by default no bridge is required");
         assertEquals(List.of("bridges.required names kafka, which bridges does not run: add it to bridges (--bridges kafka), "
                 + "or remove it from bridges.required"), problems("bridges.required", "kafka"));
-        assertTrue(problems(with("kafka.in.topics", "t", "bridges.required", "mqtt")).get(0)
-                .startsWith("bridges.required = 'mqtt' (from --bridges-required) is not valid"));
+        assertTrue(problems(with("kafka.in.topics", "t", "bridges.required", "rabbitmq")).get(0)
+                .startsWith("bridges.required = 'rabbitmq' (from --bridges-required) is not valid"));
     }
 
     @Test

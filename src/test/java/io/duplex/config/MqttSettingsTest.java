@@ -108,6 +108,13 @@ class MqttSettingsTest {
     }
 
     @Test
+    void theMqttBridgeCanBeRequiredForReadiness() {
+        assertEquals(List.of("mqtt"), load(with("mqtt.out.channels", "*", "bridges.required", "mqtt")).bridgesRequired());
+        assertTrue(problem("bridges", "kafka", "kafka.bootstrap.servers", "k:9092", "kafka.in.topics", "t", "bridges.required", "mqtt")
+                .startsWith("bridges.required names mqtt, which bridges does not run"));
+    }
+
+    @Test
     void thePasswordIsNeverShown() {
         String problem = problem(with("mqtt.out.channels", "*", "mqtt.password", " "));
         assertTrue(problem.contains("mqtt.password = (secret)"), problem);
