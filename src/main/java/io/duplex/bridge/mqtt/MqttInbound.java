@@ -6,19 +6,13 @@ import io.duplex.config.DuplexConfig;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
- * MQTT → channels, one message at a time on Paho's callback thread, in the order the broker sent them: each is published
+ * MQTT → channels, one message at a time on the client's callback thread, in the order the broker sent them: each is published
  * to its channel with an idempotency key, and acknowledged to the broker (PUBACK) only after the engine accepted it, so
  * that a message the node did not publish (it stopped, it crashed) stays with the broker and comes again. While the
  * engine cannot take messages the bridge waits at that message and tries again each second. A message that cannot
@@ -32,34 +26,35 @@ final class MqttInbound {
     private final MessageMapping mapping;
     private final BridgeContext context;
     private final Counters counters;
-    private final MqttAsyncClient client;
+    private final MqttLink link;
     private final LineBudget skips = new LineBudget(LOG, "messages skipped");
     private volatile boolean waitingForEngine;
 
-    MqttInbound(DuplexConfig.Mqtt mqtt, MessageMapping mapping, BridgeContext context, Counters counters, MqttAsyncClient client) {
+    MqttInbound(DuplexConfig.Mqtt mqtt, MessageMapping mapping, BridgeContext context, Counters counters, MqttLink link) {
         this.mqtt = mqtt;
         this.mapping = mapping;
         this.context = context;
         this.counters = counters;
-        this.client = client;
+        this.link = link;
     }
 
     /** Handles one message; returns without acknowledging it when the bridge stopped before the engine took it. */
-    void arrived(String topic, MqttMessage message, BooleanSupplier stopped) {
-        if (own(message.getProperties())) {
+    void arrived(MqttLink.Incoming message, BooleanSupplier stopped) {
+        String topic = message.topic();
+        if (own(message)) {
             counters.own.increment();
             acknowledge(message);
             return;
         }
         MessageMapping.Message mapped;
         try {
-            mapped = mapping.map(topic, message.getPayload());
+            mapped = mapping.map(topic, message.payload());
         } catch (MessageMapping.Unfit e) {
             skip(topic, message, e.getMessage());
             return;
         }
-        String key = mapping.key(topic, message.getPayload(), message.getId(), userProperty(message.getProperties(),
-                mqtt.inId().name()), mapped.data());
+        String key = mapping.key(topic, message.payload(), message.packetId(), message.property(mqtt.inId().name()),
+                mapped.data());
         List<BridgeContext.Inbound> one = List.of(new BridgeContext.Inbound(mapped.channel(), mapped.data(), key));
         while (true) {
             try {
@@ -98,26 +93,14 @@ final class MqttInbound {
     }
 
     /** Whether this Duplex published the message itself (mqtt.out.*) and its own subscription brought it back. */
-    private boolean own(MqttProperties properties) {
-        return userProperty(properties, MqttOutbound.SOURCE_PROPERTY).filter(mqtt.inGroup()::equals).isPresent();
+    private boolean own(MqttLink.Incoming message) {
+        return message.property(MqttOutbound.SOURCE_PROPERTY).filter(mqtt.inGroup()::equals).isPresent();
     }
 
-    private static Optional<String> userProperty(MqttProperties properties, String name) {
-        if (properties == null || properties.getUserProperties() == null) {
-            return Optional.empty();
-        }
-        for (UserProperty property : properties.getUserProperties()) {
-            if (property.getKey().equals(name)) {
-                return Optional.of(property.getValue());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private void skip(String topic, MqttMessage message, String reason) {
+    private void skip(String topic, MqttLink.Incoming message, String reason) {
         counters.skipped.increment();
-        skips.warn("mqtt: skipped a message of topic " + printable(topic) + " (" + message.getPayload().length + " bytes, QoS "
-                + message.getQos() + "): " + reason);
+        skips.warn("mqtt: skipped a message of topic " + printable(topic) + " (" + message.payload().length + " bytes, QoS "
+                + message.qos() + "): " + reason);
         acknowledge(message);
     }
 
@@ -128,15 +111,15 @@ final class MqttInbound {
         return out.toString();
     }
 
-    private void acknowledge(MqttMessage message) {
-        if (message.getQos() == 0) {
+    private void acknowledge(MqttLink.Incoming message) {
+        if (message.qos() == 0) {
             return;
         }
         try {
-            client.messageArrivedComplete(message.getId(), message.getQos());
-        } catch (MqttException e) {
+            link.acknowledge(message);
+        } catch (MqttLink.LinkException e) {
             // The connection went: the broker delivers the message again, and its key makes that a repeat.
-            LOG.fine(() -> "mqtt: could not acknowledge message " + message.getId() + ": " + e.getMessage());
+            LOG.fine(() -> "mqtt: could not acknowledge message " + message.packetId() + ": " + e.getMessage());
         }
     }
 

@@ -14,20 +14,12 @@ import jakarta.json.JsonString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /**
  * Channels → MQTT: every message this node accepts on an exported channel, unless it came from MQTT, is published to
@@ -44,13 +36,15 @@ final class MqttOutbound implements Runnable {
     private static final int MESSAGE_OVERHEAD_BYTES = 64;
     private static final long RETRY_MILLIS = 200;
     /** Publishes waiting for the broker's acknowledgement at once: below Mosquitto's default receive maximum (20). */
-    private static final int IN_FLIGHT = 10;
+    static final int IN_FLIGHT = 10;
 
     private final DuplexConfig.Mqtt mqtt;
     private final String name;
     private final Counters counters;
     private final BooleanSupplier reachable;
-    private final Supplier<MqttAsyncClient> client;
+    private final MqttLink link;
+    /** The mark of this Duplex's own messages, where the protocol can carry one (MQTT 5); none with 3.1.1. */
+    private final Map<String, String> mark;
     private final List<ChannelPattern> patterns;
     private final LineBudget drops = new LineBudget(LOG, "messages dropped");
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -68,12 +62,13 @@ final class MqttOutbound implements Runnable {
     }
 
     MqttOutbound(DuplexConfig.Mqtt mqtt, String name, Counters counters, BooleanSupplier reachable,
-            Supplier<MqttAsyncClient> client) {
+            MqttLink link) {
         this.mqtt = mqtt;
         this.name = name;
         this.counters = counters;
         this.reachable = reachable;
-        this.client = client;
+        this.link = link;
+        this.mark = link.userProperties() ? Map.of(SOURCE_PROPERTY, mqtt.inGroup()) : Map.of();
         this.patterns = mqtt.outChannels();
         this.thread = new Thread(this, "duplex-mqtt-out");
         thread.setDaemon(true);
@@ -229,16 +224,12 @@ final class MqttOutbound implements Runnable {
             Thread.currentThread().interrupt();
             return false;
         }
-        MqttMessage message = new MqttMessage(pending.payload(), mqtt.outQos(), mqtt.outRetain(), properties());
         try {
-            client.get().publish(pending.topic(), message, null, new Completion(pending));
+            link.publish(pending.topic(), pending.payload(), mqtt.outQos(), mqtt.outRetain(), mark, new Completion(pending));
             return true;
-        } catch (MqttException e) {
+        } catch (MqttLink.LinkException e) {
             inFlight.release();
-            if (e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED
-                    || e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_DISCONNECTING
-                    || e.getReasonCode() == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS
-                    || e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+            if (e.kind() == MqttLink.LinkException.Kind.NOT_CONNECTED) {
                 return false;
             }
             drop(pending, "the MQTT client did not take it: " + e.getMessage());
@@ -246,14 +237,8 @@ final class MqttOutbound implements Runnable {
         }
     }
 
-    private MqttProperties properties() {
-        MqttProperties properties = new MqttProperties();
-        properties.setUserProperties(List.of(new UserProperty(SOURCE_PROPERTY, mqtt.inGroup())));
-        return properties;
-    }
-
     /** The broker's acknowledgement (or, at QoS 0, the write): the message is out. */
-    private final class Completion implements MqttActionListener {
+    private final class Completion implements MqttLink.Completion {
         private final Pending pending;
 
         Completion(Pending pending) {
@@ -261,16 +246,16 @@ final class MqttOutbound implements Runnable {
         }
 
         @Override
-        public void onSuccess(IMqttToken token) {
+        public void done() {
             inFlight.release();
             outstanding.addAndGet(-pending.bytes());
             counters.out.increment();
         }
 
         @Override
-        public void onFailure(IMqttToken token, Throwable error) {
+        public void failed(String why) {
             inFlight.release();
-            drop(pending, "the broker did not take it: " + (error == null ? "no reason given" : error.getMessage()));
+            drop(pending, "the broker did not take it: " + why);
         }
     }
 
