@@ -196,6 +196,16 @@ public final class ConfigLoader {
                         + filter + "=TEMPLATE or *=TEMPLATE to mqtt.in.channels");
             }
         }
+        if (!mqtt.v5() && mqtt.inbound() && mqtt.outbound()) {
+            for (TopicFilter filter : mqtt.inFilters()) {
+                if (filter.mayMatch(mqtt.outTopic())) {
+                    problems.add("mqtt.in.filters names " + filter + ", which matches topics of mqtt.out.topic (" + mqtt.outTopic()
+                            + "): with mqtt.version=3.1.1 the bridge cannot mark the messages it publishes (MQTT 5 user "
+                            + "properties), so they would come back as new messages; keep the two apart (e.g. "
+                            + "mqtt.out.topic=duplex/out/{channel} and filters outside duplex/out/), or use MQTT 5");
+                }
+            }
+        }
         String group = mqtt.inGroup();
         if (group.contains("/") || group.contains("+") || group.contains("#")) {
             problems.add("mqtt.in.group = '" + group + "' is not valid: a shared subscription name cannot hold / + or #");

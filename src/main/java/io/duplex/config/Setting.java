@@ -220,7 +220,10 @@ public enum Setting {
                     + "does not: the node starts with the bridge down (/api/health) and connects when the broker comes."),
     MQTT_VERSION("mqtt.version", "5", ValueType.oneOf("5", "3.1.1"),
             "The MQTT version the bridge speaks. 5: the nodes share the inbound messages (a shared subscription) and devices "
-                    + "may give message ids in user properties. 3.1.1 is not supported yet: it fails the start (docs/mqtt.md)."),
+                    + "may give message ids in user properties. 3.1.1: no shared subscriptions, so every node that has "
+                    + "mqtt.in.filters receives every message (with several nodes give messages a JSON id, mqtt.in.id=json:FIELD, "
+                    + "or set the filters on one node only: docs/mqtt.md); no user properties, so mqtt.in.id=property:NAME "
+                    + "finds none and mqtt.in.filters must not match the topics of mqtt.out.topic."),
     MQTT_CLIENT_ID("mqtt.client.id", null, ValueType.text("an MQTT client identifier"),
             "This node's MQTT client id, which names its session on the broker: it must stay the same across restarts "
                     + "(the broker keeps what arrives meanwhile for it) and differ from every other node's. Default: duplex- "
@@ -256,7 +259,8 @@ public enum Setting {
             "The shared subscription the nodes of this Duplex share ($share/GROUP/FILTER), on engine=redis with MQTT 5. "
                     + "On the memory engine, or with 3.1.1, each node subscribes to the filters itself."),
     MQTT_IN_ID("mqtt.in.id", "property:message-id", MqttValues.idSource(),
-            "Where a message carries an id its device gave it: property:NAME (an MQTT 5 user property), json:FIELD (a "
+            "Where a message carries an id its device gave it: property:NAME (an MQTT 5 user property; none with 3.1.1), "
+                    + "json:FIELD (a "
                     + "field of a JSON object payload) or none. A message received twice with the same id reaches "
                     + "subscribers once, whichever node received it; without an id the node's session, the packet id and "
                     + "the content tell a redelivery (docs/bridges.md)."),

@@ -85,6 +85,34 @@ public final class TopicFilter {
         return other.levels.size() == levels.size();
     }
 
+    /**
+     * Whether this filter could match a topic that {@code template} renders for some channel: {@code {channel}} stands
+     * for one or more levels of anything (a level holding it with other text too, conservatively). MQTT 3.1.1 needs it:
+     * there the bridge cannot mark the messages it publishes, so a filter that brings them back must be refused.
+     */
+    public boolean mayMatch(TopicTemplate template) {
+        return overlaps(0, template.toString().split("/", -1), 0);
+    }
+
+    private boolean overlaps(int i, String[] topic, int j) {
+        if (i < levels.size() && levels.get(i).equals("#")) {
+            return true;
+        }
+        if (j == topic.length || i == levels.size()) {
+            return j == topic.length && i == levels.size();
+        }
+        if (topic[j].contains(TopicTemplate.CHANNEL)) {
+            for (int k = i + 1; k <= levels.size(); k++) {
+                if (levels.get(k - 1).equals("#") || overlaps(k, topic, j + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String level = levels.get(i);
+        return (level.equals("+") || level.equals(topic[j])) && overlaps(i + 1, topic, j + 1);
+    }
+
     /** How many levels a matching topic has: exactly this many, or at least this many less one with a trailing #. */
     public int levels() {
         return levels.size();

@@ -115,6 +115,33 @@ class MqttSettingsTest {
     }
 
     @Test
+    void withMqtt311TheFiltersMustNotBringBackWhatTheBridgePublishes() {
+        String loop = problem(with("mqtt.version", "3.1.1", "mqtt.in.filters", "plant/#", "mqtt.out.channels", "plant.*"));
+        assertTrue(loop.startsWith("mqtt.in.filters names plant/#, which matches topics of mqtt.out.topic ({channel}): with "
+                + "mqtt.version=3.1.1 the bridge cannot mark"), loop);
+        assertFalse(load(with("mqtt.version", "3.1.1", "mqtt.in.filters", "plant/#", "mqtt.out.channels", "plant.*",
+                "mqtt.out.topic", "duplex/out/{channel}")).mqtt().v5(), "apart, they are fine");
+        assertTrue(load(with("mqtt.in.filters", "plant/#", "mqtt.out.channels", "plant.*")).mqtt().v5(),
+                "with MQTT 5 the bridge marks its messages: the same settings are fine");
+    }
+
+    @Test
+    void aFilterMayMatchATemplateWhereSomeChannelWouldLandOnIt() {
+        TopicTemplate channel = TopicTemplate.parse("{channel}");
+        TopicTemplate out = TopicTemplate.parse("duplex/out/{channel}");
+        TopicTemplate fixed = TopicTemplate.parse("duplex/commands");
+        assertTrue(TopicFilter.parse("#").mayMatch(out));
+        assertTrue(TopicFilter.parse("plant/+/x").mayMatch(channel));
+        assertTrue(TopicFilter.parse("duplex/+/a/b").mayMatch(out));
+        assertTrue(TopicFilter.parse("duplex/out/#").mayMatch(out));
+        assertFalse(TopicFilter.parse("duplex/out").mayMatch(out), "{channel} is at least one level");
+        assertFalse(TopicFilter.parse("plant/#").mayMatch(out));
+        assertFalse(TopicFilter.parse("duplex/in/+").mayMatch(out));
+        assertTrue(TopicFilter.parse("duplex/+").mayMatch(fixed));
+        assertFalse(TopicFilter.parse("duplex/+/x").mayMatch(fixed));
+    }
+
+    @Test
     void thePasswordIsNeverShown() {
         String problem = problem(with("mqtt.out.channels", "*", "mqtt.password", " "));
         assertTrue(problem.contains("mqtt.password = (secret)"), problem);

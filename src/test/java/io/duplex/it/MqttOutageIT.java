@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.duplex.testing.Frames;
 import io.duplex.testing.MosquittoBroker;
 import io.duplex.testing.Rest;
+import io.duplex.testing.Scrape;
 import io.duplex.testing.TestCertificate;
 import io.duplex.testing.TestServer;
 import io.duplex.testing.WarProcess;
@@ -15,6 +16,7 @@ import io.duplex.testing.WsClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +135,47 @@ class MqttOutageIT {
         broker.publish(root + "/late", "\"here\"", 1);
 
         assertEquals("\"here\"", browser.awaitMessages(root + ".late", 1).get(0).get("data").toString());
+    }
+
+    @Test
+    void aRequiredMqttBridgeThatIsDownMakesTheNodeNotReadyAndTheMetricsSaySo() {
+        MosquittoBroker broker = keep(MosquittoBroker.start());
+        TestServer node = node(broker, "bridges.required", "mqtt", "management.port", "0");
+        URI ready = node.management().resolve("api/health/ready");
+        URI metrics = node.management().resolve("metrics");
+        await("ready").atMost(Duration.ofSeconds(30)).until(() -> Scrape.fetch(ready, null).statusCode() == 200);
+        assertTrue(Scrape.fetch(ready, null).body().contains("{\"name\":\"bridge:mqtt\",\"status\":\"up\""),
+                Scrape.fetch(ready, null).body());
+        assertEquals(1, Scrape.get(metrics, null).value("duplex_bridge_up", "bridge", "mqtt"));
+
+        broker.publishLines(root + "/m", numbered(1, 3), 1);
+        await("3 messages in").atMost(Duration.ofSeconds(30)).until(() ->
+                Scrape.get(metrics, null).value("duplex_bridge_messages_total", "bridge", "mqtt", "counter", "in") == 3);
+        Scrape counted = Scrape.get(metrics, null);
+        assertEquals(3, counted.value("duplex_messages_published_total", "door", "mqtt"), "published through the bridge's door");
+        assertEquals(0, counted.value("duplex_bridge_messages_total", "bridge", "mqtt", "counter", "skipped"));
+        assertEquals(0, counted.value("duplex_bridge_messages_total", "bridge", "mqtt", "counter", "reconnects"));
+
+        broker.stop();
+        await("not ready").atMost(Duration.ofSeconds(30)).until(() -> Scrape.fetch(ready, null).statusCode() == 503);
+        String notReady = Scrape.fetch(ready, null).body();
+        assertTrue(notReady.contains("{\"name\":\"bridge:mqtt\",\"status\":\"down\",\"detail\":\"down: "), notReady);
+        assertTrue(notReady.contains("{\"name\":\"engine\",\"status\":\"up\""), "only the bridge is down: " + notReady);
+        try (Rest rest = new Rest(node.api()); Response health = rest.get("health")) {
+            assertEquals(503, health.getStatus(), "/api/health answers as readiness does");
+            JsonObject bridge = Frames.parse(health.readEntity(String.class)).getJsonArray("bridges").getJsonObject(0);
+            assertTrue(bridge.isNull("backlog"), "MQTT brokers do not say how much waits for a session: " + bridge);
+        }
+        Scrape down = Scrape.get(metrics, null);
+        assertEquals(0, down.value("duplex_bridge_up", "bridge", "mqtt"));
+        assertEquals(0, down.value("duplex_ready"));
+        assertTrue(!down.has("duplex_bridge_backlog_messages"), "no backlog series for a bridge without one");
+
+        broker.startAgain();
+        await("ready again").atMost(Duration.ofSeconds(60)).until(() -> Scrape.fetch(ready, null).statusCode() == 200);
+        Scrape back = Scrape.get(metrics, null);
+        assertEquals(1, back.value("duplex_bridge_up", "bridge", "mqtt"));
+        assertEquals(1, back.value("duplex_bridge_messages_total", "bridge", "mqtt", "counter", "reconnects"));
     }
 
     @Test

@@ -83,7 +83,10 @@ public final class MosquittoBroker implements AutoCloseable {
                 // Mosquitto keeps 1,000 queued messages per session by default and drops the rest ("Outgoing messages
                 // are being dropped"): a node away during a burst would lose them (MqttClusterIT saw it). Operators
                 // size it for what arrives while a node restarts; docs/mqtt.md says so.
-                "max_queued_messages 100000", "log_dest stdout",
+                "max_queued_messages 100000",
+                // A file, not stdout: into a pipe or file mosquitto's stdout is block-buffered, and a test reading the log
+                // (which client connected with which protocol level) would not see the last lines.
+                "log_dest file " + dir.resolve("mosquitto.log"),
                 "log_type error", "log_type warning", "log_type notice", "log_type information"));
         Files.createDirectories(dir.resolve("data"));
         if ("root".equals(System.getProperty("user.name"))) {
@@ -143,7 +146,7 @@ public final class MosquittoBroker implements AutoCloseable {
         List<String> command = List.of(tool("mosquitto"), "-c", dir.resolve("mosquitto.conf").toString());
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + String.join(" ", command), e);
         }
@@ -166,13 +169,19 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
-    /** What the broker logged so far. */
+    /** What the broker logged so far (its log file, then what it printed before it could open it). */
     public String log() {
-        try {
-            return Files.readString(dir.resolve("mosquitto.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
+        StringBuilder log = new StringBuilder();
+        for (String file : List.of("mosquitto.log", "mosquitto.out")) {
+            try {
+                if (Files.exists(dir.resolve(file))) {
+                    log.append(Files.readString(dir.resolve(file)));
+                }
+            } catch (IOException e) {
+                log.append("(no ").append(file).append(": ").append(e).append(")\n");
+            }
         }
+        return log.toString();
     }
 
     /** Stops the broker (SIGTERM: it saves its sessions and queues) and waits until it has exited. */
@@ -249,12 +258,13 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /**
      * Publishes many messages with one {@code mosquitto_pub -l}: each line of {@code lines} is one message, in order, on
-     * one connection.
+     * one connection. {@code more} adds options ({@code -V mqttv311}: a later -V wins).
      */
-    public void publishLines(String topic, List<String> lines, int qos) {
+    public void publishLines(String topic, List<String> lines, int qos, String... more) {
         List<String> command = new ArrayList<>(List.of(tool("mosquitto_pub"), "-V", "mqttv5", "-q", Integer.toString(qos),
                 "-t", topic, "-l"));
         command.addAll(connection());
+        command.addAll(List.of(more));
         try {
             Process pub = new ProcessBuilder(command).redirectErrorStream(true).start();
             pub.getOutputStream().write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
