@@ -2,6 +2,7 @@ package io.duplex.bridge.kafka;
 
 import io.duplex.bridge.Bridge;
 import io.duplex.bridge.BridgeContext;
+import io.duplex.bridge.BridgeCounters;
 import io.duplex.bridge.BridgeException;
 import io.duplex.bridge.BridgeStatus;
 import io.duplex.bridge.BridgeStatus.State;
@@ -44,7 +45,7 @@ final class KafkaBridge implements Bridge {
 
     private final DuplexConfig.Kafka kafka;
     private final String name;
-    private final Counters counters = new Counters();
+    private final BridgeCounters counters = new BridgeCounters();
     private final AtomicBoolean probing = new AtomicBoolean();
     private volatile State state = State.STARTING;
     private volatile String detail = "starting";

@@ -1,6 +1,8 @@
 package io.duplex.bridge.kafka;
 
 import io.duplex.bridge.BridgeContext;
+import io.duplex.bridge.BridgeCounters;
+import io.duplex.bridge.LineBudget;
 import io.duplex.broker.PublishResult;
 import io.duplex.config.DuplexConfig;
 import io.duplex.error.DuplexException;
@@ -53,7 +55,7 @@ final class KafkaInbound implements Runnable {
     private final DuplexConfig.Kafka kafka;
     private final Properties properties;
     private final BridgeContext context;
-    private final Counters counters;
+    private final BridgeCounters counters;
     private final RecordMapping mapping;
     private final byte[] source;
     private final LineBudget skips;
@@ -71,7 +73,7 @@ final class KafkaInbound implements Runnable {
      */
     private volatile long backlog = -1;
 
-    KafkaInbound(DuplexConfig.Kafka kafka, Properties properties, BridgeContext context, Counters counters, byte[] source,
+    KafkaInbound(DuplexConfig.Kafka kafka, Properties properties, BridgeContext context, BridgeCounters counters, byte[] source,
             Consumer<RuntimeException> fatal) {
         this.kafka = kafka;
         this.properties = properties;
@@ -79,7 +81,7 @@ final class KafkaInbound implements Runnable {
         this.counters = counters;
         this.mapping = new RecordMapping(kafka);
         this.source = source.clone();
-        this.skips = new LineBudget(LOG, "records skipped");
+        this.skips = new LineBudget(LOG, "kafka", "records skipped");
         this.fatal = fatal;
         this.thread = new Thread(this, "duplex-kafka-in");
         thread.setDaemon(true);

@@ -1,5 +1,7 @@
 package io.duplex.bridge.kafka;
 
+import io.duplex.bridge.BridgeCounters;
+import io.duplex.bridge.LineBudget;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.config.ChannelPattern;
@@ -45,11 +47,11 @@ final class KafkaOutbound implements Runnable {
 
     private final DuplexConfig.Kafka kafka;
     private final String name;
-    private final Counters counters;
+    private final BridgeCounters counters;
     private final byte[] source;
     private final BooleanSupplier reachable;
     private final List<ChannelPattern> patterns;
-    private final LineBudget drops = new LineBudget(LOG, "messages dropped");
+    private final LineBudget drops = new LineBudget(LOG, "kafka", "messages dropped");
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** Bytes of messages accepted and not yet acknowledged by Kafka (or dropped): what kafka.out.buffer bounds. */
     private final AtomicLong outstanding = new AtomicLong();
@@ -64,7 +66,7 @@ final class KafkaOutbound implements Runnable {
         }
     }
 
-    KafkaOutbound(DuplexConfig.Kafka kafka, Properties properties, String name, Counters counters, byte[] source,
+    KafkaOutbound(DuplexConfig.Kafka kafka, Properties properties, String name, BridgeCounters counters, byte[] source,
             BooleanSupplier reachable) {
         this.kafka = kafka;
         this.name = name;

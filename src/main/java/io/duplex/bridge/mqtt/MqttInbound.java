@@ -1,6 +1,7 @@
 package io.duplex.bridge.mqtt;
 
 import io.duplex.bridge.BridgeContext;
+import io.duplex.bridge.LineBudget;
 import io.duplex.broker.PublishResult;
 import io.duplex.config.DuplexConfig;
 import io.duplex.error.DuplexException;
@@ -27,7 +28,7 @@ final class MqttInbound {
     private final BridgeContext context;
     private final Counters counters;
     private final MqttLink link;
-    private final LineBudget skips = new LineBudget(LOG, "messages skipped");
+    private final LineBudget skips = new LineBudget(LOG, "mqtt", "messages skipped");
     private volatile boolean waitingForEngine;
 
     MqttInbound(DuplexConfig.Mqtt mqtt, MessageMapping mapping, BridgeContext context, Counters counters, MqttLink link) {

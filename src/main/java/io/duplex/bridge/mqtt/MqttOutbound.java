@@ -1,5 +1,6 @@
 package io.duplex.bridge.mqtt;
 
+import io.duplex.bridge.LineBudget;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.Publisher;
@@ -46,7 +47,7 @@ final class MqttOutbound implements Runnable {
     /** The mark of this Duplex's own messages, where the protocol can carry one (MQTT 5); none with 3.1.1. */
     private final Map<String, String> mark;
     private final List<ChannelPattern> patterns;
-    private final LineBudget drops = new LineBudget(LOG, "messages dropped");
+    private final LineBudget drops = new LineBudget(LOG, "mqtt", "messages dropped");
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     /** Bytes of messages accepted and not yet taken by the broker (or dropped): what mqtt.out.buffer bounds. */

@@ -1,4 +1,4 @@
-package io.duplex.bridge.mqtt;
+package io.duplex.bridge;
 
 import java.util.logging.Logger;
 
@@ -7,23 +7,25 @@ import java.util.logging.Logger;
  * outage must not bury the log. Past the rate the events are counted, and one line a period says how many went without
  * a line of their own; /api/health counts them all.
  */
-final class LineBudget {
+public final class LineBudget {
     private static final int LINES_PER_PERIOD = 20;
     private static final long PERIOD_NANOS = 10_000_000_000L;
 
     private final Logger log;
+    private final String bridge;
     private final String what;
     private long periodStart = System.nanoTime();
     private int lines;
     private long unlogged;
 
-    /** {@code what} names the events in the summary line: "records skipped". */
-    LineBudget(Logger log, String what) {
+    /** {@code bridge} starts the summary line ("kafka: "), {@code what} names its events ("records skipped"). */
+    public LineBudget(Logger log, String bridge, String what) {
         this.log = log;
+        this.bridge = bridge;
         this.what = what;
     }
 
-    synchronized void warn(String line) {
+    public synchronized void warn(String line) {
         roll();
         if (lines < LINES_PER_PERIOD) {
             lines++;
@@ -34,7 +36,7 @@ final class LineBudget {
     }
 
     /** Reports the events that had no line of their own, once their period is over. */
-    synchronized void flush() {
+    public synchronized void flush() {
         roll();
     }
 
@@ -44,7 +46,7 @@ final class LineBudget {
             return;
         }
         if (unlogged > 0) {
-            log.warning("mqtt: " + unlogged + " more " + what + " in the last 10 s, without a line each (at most "
+            log.warning(bridge + ": " + unlogged + " more " + what + " in the last 10 s, without a line each (at most "
                     + LINES_PER_PERIOD + " lines in 10 s); /api/health counts them all");
         }
         periodStart = now;
