@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two Duplex nodes on the Redis engine sharing the inbound work through an MQTT 5 shared subscription: the broker gives
  * each device message to one of them, and the engine carries it to the subscribers of both, so each subscriber gets each
  * message once. And a node killed (SIGKILL) while a device publishes: when it is back, the channel has every message,
- * once.
+ * once. And MQTT 3.1.1, which has no shared subscriptions: both nodes receive each message, and its id makes it once.
  */
 class MqttClusterIT {
     @RegisterExtension
@@ -86,6 +86,53 @@ class MqttClusterIT {
         assertEquals(count, countersA.getInt("in") + countersB.getInt("in"), countersA + " " + countersB);
         assertTrue(countersA.getInt("in") > 0 && countersB.getInt("in") > 0, "both nodes took a share: " + countersA + " "
                 + countersB);
+    }
+
+    /**
+     * MQTT 3.1.1 has no shared subscriptions: both nodes receive every message. With an id in the payload
+     * (mqtt.in.id=json:id) the two copies share one idempotency key, so subscribers get each message once; the node that
+     * came second counts its copy as redelivered.
+     */
+    @Test
+    void withMqtt311BothNodesReceiveEveryMessageAndTheIdMakesItOnce() {
+        MosquittoBroker broker = keep(MosquittoBroker.start());
+        List<TestServer> nodes = new ArrayList<>();
+        for (String suffix : List.of("-a", "-b")) {
+            nodes.add(keep(TestServer.start("engine", "redis", "redis.uri", REDIS.server().uri(), "bridges", "mqtt",
+                    "mqtt.version", "3.1.1", "mqtt.uri", broker.uri(), "mqtt.client.id", root + suffix, "mqtt.in.filters",
+                    root + "/#", "mqtt.in.id", "json:id")));
+        }
+        for (TestServer node : nodes) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> MqttBridgeIT.mqttHealth(node).getString("detail")
+                    .contains("subscribed to " + root + "/# at QoS 1"));
+        }
+        WsClient onA = keep(WsClient.connect(nodes.get(0).ws()));
+        WsClient onB = keep(WsClient.connect(nodes.get(1).ws()));
+        onA.subscribe(root + ".seq");
+        onB.subscribe(root + ".seq");
+
+        int count = 50;
+        broker.publishLines(root + "/seq", IntStream.rangeClosed(1, count).mapToObj(i -> "{\"id\":\"m" + i + "\",\"n\":" + i
+                + "}").toList(), 1, "-V", "mqttv311");
+
+        List<Integer> all = IntStream.rangeClosed(1, count).boxed().toList();
+        for (TestServer node : nodes) {
+            await("both copies handled").atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonObject counters = MqttBridgeIT.mqttHealth(node).getJsonObject("counters");
+                return counters.getInt("in") + counters.getInt("redelivered") == count;
+            });
+        }
+        for (WsClient browser : List.of(onA, onB)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.messages(root + ".seq").size() >= count);
+            List<Integer> seen = browser.messages(root + ".seq").stream().map(m -> m.getJsonObject("data").getInt("n"))
+                    .sorted().toList();
+            assertEquals(all, seen, "each message once, though both nodes received it");
+        }
+        JsonObject countersA = MqttBridgeIT.mqttHealth(nodes.get(0)).getJsonObject("counters");
+        JsonObject countersB = MqttBridgeIT.mqttHealth(nodes.get(1)).getJsonObject("counters");
+        assertEquals(count, countersA.getInt("in") + countersB.getInt("in"), "published once: " + countersA + " " + countersB);
+        assertEquals(count, countersA.getInt("redelivered") + countersB.getInt("redelivered"), "the other copies: "
+                + countersA + " " + countersB);
     }
 
     @Test
