@@ -69,10 +69,16 @@ async function openConsole(t, { url = base, viewport = { width: 1280, height: 90
   return { page, context };
 }
 
+/**
+ * Subscribes in the console and waits until the server has answered the subscription: the tab appears as soon as the
+ * history is loaded, the answer comes later, and a message published in between reaches the page through the
+ * subscription's catch-up from the loaded offset ('recovered'), not as a push (a full run at load 9 saw exactly that).
+ */
 async function subscribeInConsole(page, channel) {
   await page.fill('#channel-input', channel);
   await page.click('#subscribe-form button[type="submit"]');
   await page.locator(`#feed-tabs .tab[data-channel="${channel}"]`).waitFor();
+  await page.locator('#feed-summary', { hasText: `${channel}: loaded` }).waitFor();
 }
 
 /** The feed's rows as [offset, via], oldest first, once `count` rows are there. */
