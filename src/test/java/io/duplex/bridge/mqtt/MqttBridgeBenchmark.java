@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
@@ -122,7 +124,25 @@ public final class MqttBridgeBenchmark {
             if (pending.size() >= IN_FLIGHT) {
                 pending.poll().waitForCompletion(30_000);
             }
-            pending.add(device.publish(root + "/d" + (i % 64), new MqttMessage(payload, 1, false, null)));
+            MqttMessage message = new MqttMessage(payload, 1, false, null);
+            while (true) {
+                try {
+                    pending.add(device.publish(root + "/d" + (i % 64), message));
+                    break;
+                } catch (MqttException e) {
+                    // Paho counts a publish in flight until its own thread has handled the PUBACK, a moment after the
+                    // token completed: so it may still refuse one below IN_FLIGHT. Wait for the oldest and try again.
+                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                        throw e;
+                    }
+                    IMqttToken oldest = pending.poll();
+                    if (oldest != null) {
+                        oldest.waitForCompletion(30_000);
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
         }
         for (IMqttToken token : pending) {
             token.waitForCompletion(30_000);
