@@ -204,8 +204,19 @@ glassfish_prepare() {
   for p in 8181 3700 3820 3920 8686 9009 7676; do sed -i "s/\"$p\"/\"$(free_port)\"/g" "$config"; done
 }
 glassfish_start() {
-  "$home/bin/asadmin" start-domain domain1 >"$log.admin" 2>&1
+  local admin="$log.admin" attempt
   log="$home/glassfish/domains/domain1/logs/server.log"
+  for attempt in 1 2; do
+    "$home/bin/asadmin" start-domain domain1 >>"$admin" 2>&1
+    # GlassFish 7.0.20's log handler now and then never writes the server's records to server.log (a clean-clone CI run
+    # found only the launcher's record in it; GJULE's races are fixed upstream after 7.0.20, eclipse-ee4j/glassfish#25479,
+    # and no later 7.0.x is served here). The log checks would then blame Duplex. GlassFish's own startup record
+    # (NCLS-CORE-00017) shows the handler works; without it the domain starts once more, before Duplex is deployed.
+    wait_for 30 grep -q "NCLS-CORE-00017" "$log" && break
+    [ "$attempt" = 2 ] && break # the log checks will say what is missing
+    say "server.log has no record of GlassFish's own start (its log handler did not start): starting the domain again"
+    "$home/bin/asadmin" --port "$admin_port" stop-domain domain1 >>"$admin" 2>&1
+  done
   pid=
 }
 glassfish_deploy() {
