@@ -1,18 +1,15 @@
 package io.duplex.bridge.kafka;
 
+import static io.duplex.testing.BenchSubscriber.percentileMillis;
+
+import io.duplex.testing.BenchSubscriber;
 import io.duplex.testing.KafkaBroker;
 import io.duplex.testing.RedisServer;
 import io.duplex.testing.TestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,37 +59,37 @@ public final class KafkaBridgeBenchmark {
                 KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new StringSerializer())) {
-            List<Subscriber> subscribers = new ArrayList<>();
+            List<BenchSubscriber> subscribers = new ArrayList<>();
             for (int i = 0; i < SUBSCRIBERS; i++) {
-                subscribers.add(Subscriber.open(node.ws()));
+                subscribers.add(BenchSubscriber.open(node.ws(), "bench"));
             }
             // Warm-up, which also waits for the group to have its partitions.
             send(producer, topic, 2_000, 0);
-            for (Subscriber s : subscribers) {
+            for (BenchSubscriber s : subscribers) {
                 s.await(2_000);
             }
 
             long start = System.nanoTime();
             send(producer, topic, BURST, 0);
-            for (Subscriber s : subscribers) {
+            for (BenchSubscriber s : subscribers) {
                 s.await(2_000 + BURST);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d records in %.2f s: %,.0f records/s from Kafka, %,.0f deliveries/s to "
                     + "subscribers%n", engine, BURST, seconds, BURST / seconds, BURST * SUBSCRIBERS / seconds);
 
-            for (Subscriber s : subscribers) {
-                s.latencies.clear();
+            for (BenchSubscriber s : subscribers) {
+                s.clearLatencies();
             }
             send(producer, topic, LATENCY_SAMPLES, LATENCY_RATE);
-            for (Subscriber s : subscribers) {
+            for (BenchSubscriber s : subscribers) {
                 s.await(2_000 + BURST + LATENCY_SAMPLES);
             }
-            long[] all = subscribers.stream().flatMapToLong(s -> s.latencies.stream().mapToLong(Long::longValue)).sorted().toArray();
+            long[] all = BenchSubscriber.sortedLatencies(subscribers);
             System.out.printf(Locale.ROOT, "%s: produce → WebSocket subscriber at %d records/s: p50 %.1f ms, p99 %.1f ms, "
-                    + "max %.1f ms (%,d samples)%n", engine, LATENCY_RATE, percentile(all, 50), percentile(all, 99),
+                    + "max %.1f ms (%,d samples)%n", engine, LATENCY_RATE, percentileMillis(all, 50), percentileMillis(all, 99),
                     all[all.length - 1] / 1e6, all.length);
-            subscribers.forEach(Subscriber::close);
+            subscribers.forEach(BenchSubscriber::close);
         }
     }
 
@@ -110,71 +107,5 @@ public final class KafkaBridgeBenchmark {
             producer.send(new ProducerRecord<>(topic, "k" + (i % 64), "{\"sent\":" + System.nanoTime() + ",\"pad\":\"" + PADDING + "\"}"));
         }
         producer.flush();
-    }
-
-    private static double percentile(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)] / 1e6;
-    }
-
-    /** A subscriber of the channel that counts pushes and notes each one's latency from its "sent" time (same machine). */
-    private static final class Subscriber implements WebSocket.Listener {
-        /** Pushes received so far. Guarded by this: the benchmark waits on it instead of polling. */
-        private int received;
-        private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        private final CountDownLatch subscribed = new CountDownLatch(1);
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
-
-        static Subscriber open(URI uri) throws Exception {
-            Subscriber s = new Subscriber();
-            s.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, s).get(10, TimeUnit.SECONDS);
-            s.socket.sendText("{\"id\":1,\"type\":\"connect\"}", true).get();
-            s.socket.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"bench\"}", true).get();
-            if (!s.subscribed.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not subscribed");
-            }
-            return s;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
-                long now = System.nanoTime();
-                int at = frame.indexOf("\"sent\":");
-                if (at >= 0) {
-                    long sent = Long.parseLong(frame.substring(at + 7, frame.indexOf(',', at)));
-                    latencies.add(now - sent);
-                    arrived();
-                } else if (frame.contains("\"subscribed\"")) {
-                    subscribed.countDown();
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private synchronized void arrived() {
-            received++;
-            notifyAll();
-        }
-
-        /** Waits until {@code count} pushes have arrived in all (5 minutes at most). */
-        synchronized void await(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (received < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException("only " + received + " of " + count + " records arrived");
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        }
-
-        void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
-        }
     }
 }

@@ -1,21 +1,17 @@
 package io.duplex.bridge.mqtt;
 
+import static io.duplex.testing.BenchSubscriber.percentileMillis;
+
+import io.duplex.testing.BenchSubscriber;
 import io.duplex.testing.MosquittoBroker;
 import io.duplex.testing.RedisServer;
 import io.duplex.testing.TestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -68,36 +64,36 @@ public final class MqttBridgeBenchmark {
         options.setReceiveMaximum(1000);
         device.connect(options).waitForCompletion(10_000);
         try (TestServer node = TestServer.start(settings.toArray(String[]::new))) {
-            List<Subscriber> subscribers = new ArrayList<>();
+            List<BenchSubscriber> subscribers = new ArrayList<>();
             for (int i = 0; i < SUBSCRIBERS; i++) {
-                subscribers.add(Subscriber.open(node.ws()));
+                subscribers.add(BenchSubscriber.open(node.ws(), "bench"));
             }
             send(device, root, 2_000, 0); // warm-up
-            for (Subscriber s : subscribers) {
+            for (BenchSubscriber s : subscribers) {
                 s.await(2_000);
             }
 
             long start = System.nanoTime();
             send(device, root, BURST, 0);
-            for (Subscriber s : subscribers) {
+            for (BenchSubscriber s : subscribers) {
                 s.await(2_000 + BURST);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d messages in %.2f s: %,.0f messages/s from MQTT, %,.0f deliveries/s to "
                     + "subscribers%n", engine, BURST, seconds, BURST / seconds, BURST * SUBSCRIBERS / seconds);
 
-            for (Subscriber s : subscribers) {
-                s.latencies.clear();
+            for (BenchSubscriber s : subscribers) {
+                s.clearLatencies();
             }
             send(device, root, LATENCY_SAMPLES, LATENCY_RATE);
-            for (Subscriber s : subscribers) {
+            for (BenchSubscriber s : subscribers) {
                 s.await(2_000 + BURST + LATENCY_SAMPLES);
             }
-            long[] all = subscribers.stream().flatMapToLong(s -> s.latencies.stream().mapToLong(Long::longValue)).sorted().toArray();
+            long[] all = BenchSubscriber.sortedLatencies(subscribers);
             System.out.printf(Locale.ROOT, "%s: device publish → WebSocket subscriber at %d messages/s: p50 %.1f ms, p99 %.1f "
-                    + "ms, max %.1f ms (%,d samples)%n", engine, LATENCY_RATE, percentile(all, 50), percentile(all, 99),
+                    + "ms, max %.1f ms (%,d samples)%n", engine, LATENCY_RATE, percentileMillis(all, 50), percentileMillis(all, 99),
                     all[all.length - 1] / 1e6, all.length);
-            subscribers.forEach(Subscriber::close);
+            subscribers.forEach(BenchSubscriber::close);
         } finally {
             device.disconnect().waitForCompletion(5_000);
             device.close();
@@ -146,64 +142,6 @@ public final class MqttBridgeBenchmark {
         }
         for (IMqttToken token : pending) {
             token.waitForCompletion(30_000);
-        }
-    }
-
-    private static double percentile(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)] / 1e6;
-    }
-
-    /** A subscriber of the channel that counts pushes and notes each one's latency from its "sent" time (same JVM). */
-    private static final class Subscriber implements WebSocket.Listener {
-        private final AtomicInteger received = new AtomicInteger();
-        private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        private final CountDownLatch subscribed = new CountDownLatch(1);
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
-
-        static Subscriber open(URI uri) throws Exception {
-            Subscriber s = new Subscriber();
-            s.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, s).get(10, TimeUnit.SECONDS);
-            s.socket.sendText("{\"id\":1,\"type\":\"connect\"}", true).get();
-            s.socket.sendText("{\"id\":2,\"type\":\"subscribe\",\"channel\":\"bench\"}", true).get();
-            if (!s.subscribed.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not subscribed");
-            }
-            return s;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
-                long now = System.nanoTime();
-                int at = frame.indexOf("\"sent\":");
-                if (at >= 0) {
-                    long sent = Long.parseLong(frame.substring(at + 7, frame.indexOf(',', at)));
-                    latencies.add(now - sent);
-                    received.incrementAndGet();
-                } else if (frame.contains("\"subscribed\"")) {
-                    subscribed.countDown();
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        void await(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (received.get() < count) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + received.get() + " of " + count + " messages arrived");
-                }
-                Thread.sleep(10);
-            }
-        }
-
-        void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
         }
     }
 }
