@@ -1,6 +1,7 @@
 package io.duplex.core;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.Door;
 import io.duplex.error.DisconnectReason;
 import io.duplex.security.Identity;
 import io.duplex.security.TokenBucket;
@@ -94,6 +95,11 @@ public final class ClientSession {
     /** What the session's credentials allow; null until {@code connect} succeeded. */
     public Identity identity() {
         return identity;
+    }
+
+    /** The door the client came through: {@code ws}, {@code sse}, {@code stomp}, {@code pusher}. */
+    public Door door() {
+        return connection.door();
     }
 
     /** The client's address as {@code host:port}. */
@@ -203,7 +209,8 @@ public final class ClientSession {
         return subscriptions.values();
     }
 
-    void received() {
+    /** The client was heard from (any frame, or the door's own keep-alive): it is not silent. */
+    public void received() {
         lastReceivedNanos = System.nanoTime();
         pinged = false;
     }

@@ -1,10 +1,15 @@
 package io.duplex.core;
 
+import io.duplex.channel.Door;
 import io.duplex.error.DisconnectReason;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The transport under one client session: what core needs of a WebSocket connection, and nothing else. */
+/**
+ * The transport under one client session: what core needs of a connection, and nothing else. Protocol v1's WebSocket
+ * is one; the other doors (SSE, STOMP, Pusher) are others, each writing core's frames in its own protocol
+ * ({@link #framing()}).
+ */
 public interface Connection {
 
     /**
@@ -16,7 +21,7 @@ public interface Connection {
     void send(List<OutboundFrame> frames, Consumer<Throwable> done);
 
     /**
-     * Sends a WebSocket ping without blocking the caller. (Jakarta WebSocket's {@code sendPing} blocks until
+     * Sends a WebSocket ping (or the door's own keep-alive) without blocking the caller. (Jakarta WebSocket's {@code sendPing} blocks until
      * the frame is written, so implementations hand it to another thread.)
      */
     void ping();
@@ -26,4 +31,22 @@ public interface Connection {
 
     /** The client's address as {@code host:port}, for operators. */
     String remoteAddress();
+
+    /** The door the client came through: shown in {@code /api/sessions} and counted apart. */
+    default Door door() {
+        return Door.WEBSOCKET;
+    }
+
+    /** How what core sends is written in this door's protocol. */
+    default Framing framing() {
+        return Framing.V1;
+    }
+
+    /**
+     * Whether the client answers {@link #ping()}. A one-way stream (SSE) cannot: it is pinged to keep proxies from
+     * closing it and is never closed for silence; a dead reader shows as a stalled or failed write instead.
+     */
+    default boolean answersPings() {
+        return true;
+    }
 }

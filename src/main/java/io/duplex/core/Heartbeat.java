@@ -2,7 +2,6 @@ package io.duplex.core;
 
 import io.duplex.config.DuplexConfig;
 import io.duplex.error.DisconnectReason;
-import io.duplex.protocol.ServerFrame;
 import io.duplex.security.Identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -94,7 +93,10 @@ public class Heartbeat {
         }
         if (!session.refreshHinted() && !now.isBefore(identity.expiresAt().minus(config.auth().refreshBefore()))) {
             session.refreshHintSent();
-            session.send(OutboundFrame.of(new ServerFrame.RefreshHint(identity.expiresAt())));
+            OutboundFrame hint = session.connection().framing().refreshHint(identity.expiresAt());
+            if (hint != null) {
+                session.send(hint);
+            }
         }
         return false;
     }
@@ -112,6 +114,14 @@ public class Heartbeat {
             return;
         }
         long silent = now - session.lastReceivedNanos();
+        if (!session.connection().answersPings()) {
+            // A one-way stream: kept warm for proxies; a dead reader shows as a stalled write, checked above.
+            if (silent > config.heartbeatInterval().toNanos() && session.outbox().sendingForNanos(now) < STALLED_NANOS) {
+                session.received();
+                session.connection().ping();
+            }
+            return;
+        }
         if (silent > config.heartbeatInterval().plus(config.heartbeatTimeout()).toNanos()) {
             node.disconnect(session, DisconnectReason.NO_HEARTBEAT);
         } else if (silent > config.heartbeatInterval().toNanos() && !session.pinged()

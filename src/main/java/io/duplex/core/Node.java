@@ -190,10 +190,18 @@ public class Node {
         observer.connectionClosed(reason, code);
     }
 
-    /** Sends a message to one session as a {@code direct} push; false if the session is closing or not yet connected. */
+    /**
+     * Sends a message to one session as a {@code direct} push; false if the session is closing or not yet connected.
+     * Throws {@code bad_request} for a session whose door has no direct messages (an SSE stream).
+     */
     public boolean push(ClientSession session, Payload data) {
         checkSize(data);
-        return session.open() && session.connected() && session.send(OutboundFrame.of(new ServerFrame.DirectPush(data)));
+        OutboundFrame frame = session.connection().framing().direct(data);
+        if (frame == null) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "session '" + session.id() + "' came through the "
+                    + session.door() + " door, which has no direct messages");
+        }
+        return session.open() && session.connected() && session.send(frame);
     }
 
     /** Closes every session with 1001 and refuses new ones: the application is stopping. */
@@ -226,11 +234,19 @@ public class Node {
      * messages, and every live message after them (see {@link Subscription}).
      */
     public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since) {
+        subscribe(session, id, channel, since, null);
+    }
+
+    /**
+     * Subscribes as {@link #subscribe(ClientSession, long, ChannelName, StreamPosition)} does, the subscription named
+     * {@code tag} in the door's protocol (STOMP's subscription id: its frames carry it).
+     */
+    public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since, String tag) {
         if (session.subscriptionMap().size() >= config.subscriptionsMax() && !session.subscriptionMap().containsKey(channel)) {
             throw new DuplexException(ErrorCode.LIMIT_EXCEEDED,
                     "a session may subscribe to " + config.subscriptionsMax() + " channels at most");
         }
-        Subscription subscription = new Subscription(session, channel, config.outboundQueueMessages());
+        Subscription subscription = new Subscription(session, channel, tag, config.outboundQueueMessages());
         if (session.subscriptionMap().putIfAbsent(channel, subscription) != null) {
             throw new DuplexException(ErrorCode.BAD_REQUEST, "already subscribed to '" + channel + "'");
         }
@@ -250,7 +266,7 @@ public class Node {
                 }
             }
             Subscription.Outcome outcome = subscription.activate(
-                    new ServerFrame.Subscribed(id, channel, position.epoch(), position.offset(), wasRecovered), position, recovered);
+                    subscription.framing().subscribed(id, channel, position, wasRecovered, tag), position, recovered);
             if (wasRecovered != null) {
                 observer.recovery(wasRecovered, recovered.size());
             }
@@ -425,17 +441,17 @@ public class Node {
         }
     }
 
-    /** A message from the engine: serialised once, offered to every local subscriber. */
+    /** A message from the engine: serialised once per door, offered to every local subscriber. */
     private void deliver(ChannelMessage message) {
         Collection<Subscription> subscribers = hub.subscribers(message.channel());
         if (subscribers.isEmpty()) {
             return;
         }
-        OutboundFrame frame = OutboundFrame.of(new ServerFrame.MessagePush(message));
+        Frames frames = new Frames(message);
         List<Report> reports = null; // only the subscriptions that need more than the send: almost always none
         int delivered = 0;
         for (Subscription subscription : subscribers) {
-            Subscription.Outcome outcome = subscription.deliver(message, frame);
+            Subscription.Outcome outcome = subscription.deliver(message, frames.of(subscription));
             if (outcome == Subscription.Outcome.OK) {
                 delivered++;
             } else {

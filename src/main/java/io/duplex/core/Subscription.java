@@ -4,7 +4,6 @@ import io.duplex.broker.History;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
 import io.duplex.channel.StreamPosition;
-import io.duplex.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +39,9 @@ final class Subscription {
 
     private final ClientSession session;
     private final ChannelName channel;
+    private final Framing framing;
+    /** What the door named the subscription (STOMP's subscription id), or null. */
+    private final String tag;
     private final int holdLimit;
     /** Messages waiting for activation or for a repair; null while messages go straight through. */
     private List<Held> held = new ArrayList<>();
@@ -50,9 +52,11 @@ final class Subscription {
     private String epoch;
     private long offset;
 
-    Subscription(ClientSession session, ChannelName channel, int holdLimit) {
+    Subscription(ClientSession session, ChannelName channel, String tag, int holdLimit) {
         this.session = session;
         this.channel = channel;
+        this.framing = session.connection().framing();
+        this.tag = tag;
         this.holdLimit = holdLimit;
     }
 
@@ -62,6 +66,14 @@ final class Subscription {
 
     ChannelName channel() {
         return channel;
+    }
+
+    Framing framing() {
+        return framing;
+    }
+
+    String tag() {
+        return tag;
     }
 
     /** The last offset sent to the session: a repair reads history after it. */
@@ -85,13 +97,15 @@ final class Subscription {
     }
 
     /**
-     * Ends the hold: sends the reply, the recovered messages (those after the client's offset up to {@code position})
-     * and the held messages newer than {@code position}.
+     * Ends the hold: sends the reply (the door's, if it has one), the recovered messages (those after the client's
+     * offset up to {@code position}) and the held messages newer than {@code position}.
      */
-    synchronized Outcome activate(ServerFrame.Subscribed reply, StreamPosition position, List<ChannelMessage> recovered) {
-        session.send(OutboundFrame.of(reply));
+    synchronized Outcome activate(OutboundFrame reply, StreamPosition position, List<ChannelMessage> recovered) {
+        if (reply != null) {
+            session.send(reply);
+        }
         for (ChannelMessage message : recovered) {
-            session.send(OutboundFrame.of(new ServerFrame.MessagePush(message)));
+            session.send(framing.message(message, tag));
         }
         epoch = position.epoch();
         offset = position.offset();
@@ -125,7 +139,7 @@ final class Subscription {
                 return interrupt();
             }
             offset = message.offset();
-            if (!session.send(OutboundFrame.of(new ServerFrame.MessagePush(message)))) {
+            if (!session.send(framing.message(message, tag))) {
                 return Outcome.OVERFLOW;
             }
         }

@@ -58,11 +58,13 @@ public final class Dto {
     public record PresenceList(String channel, List<Member> sessions) {
     }
 
-    @Schema(description = "A WebSocket session open on this node.")
-    @JsonbPropertyOrder({"session", "user", "remote", "connectedAt", "channels"})
+    @Schema(description = "A client session open on this node, through whichever door it came.")
+    @JsonbPropertyOrder({"session", "user", "remote", "connectedAt", "channels", "door"})
     public record SessionInfo(String session, @Schema(nullable = true) String user,
             @Schema(description = "The client's address, host:port.") String remote, Instant connectedAt,
-            List<String> channels) {
+            List<String> channels,
+            @Schema(description = "The door the client came through: `ws` (protocol v1), `sse`, `stomp`, `pusher`.")
+            String door) {
     }
 
     @JsonbPropertyOrder({"sessions"})

@@ -133,6 +133,6 @@ public class SessionsResource {
 
     private static Dto.SessionInfo info(ClientSession s) {
         return new Dto.SessionInfo(s.id(), s.user(), s.remote(), s.connectedAt(),
-                s.channels().stream().map(c -> c.value()).toList());
+                s.channels().stream().map(c -> c.value()).toList(), s.door().name());
     }
 }

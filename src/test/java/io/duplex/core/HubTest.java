@@ -24,7 +24,7 @@ class HubTest {
     private static Subscription subscription(String id) {
         ClientSession session = new ClientSession(id, new FakeConnection(true), Instant.EPOCH, 100, 100_000, 100,
                 (s, reason) -> { }, Runnable::run);
-        return new Subscription(session, NEWS, 100);
+        return new Subscription(session, NEWS, null, 100);
     }
 
     @Test

@@ -40,12 +40,12 @@ class SubscriptionTest {
 
     @Test
     void messagesThatArriveWhileHistoryIsReadAreSentAfterItWithoutDuplicates() {
-        Subscription subscription = new Subscription(session, NEWS, 100);
+        Subscription subscription = new Subscription(session, NEWS, null, 100);
         // Live messages 3, 4, 5 arrive while history is being read; history says the head is 4.
         subscription.deliver(message(3), push(3));
         subscription.deliver(message(4), push(4));
         subscription.deliver(message(5), push(5));
-        subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", 4, true), new StreamPosition("E", 4),
+        subscription.activate(OutboundFrame.of(new ServerFrame.Subscribed(1, NEWS, "E", 4, true)), new StreamPosition("E", 4),
                 List.of(message(2), message(3), message(4)));
         subscription.deliver(message(5), push(5));
         subscription.deliver(message(6), push(6));
@@ -55,24 +55,24 @@ class SubscriptionTest {
 
     @Test
     void withoutRecoveryOnlyMessagesAfterTheAnnouncedOffsetAreSent() {
-        Subscription subscription = new Subscription(session, NEWS, 100);
+        Subscription subscription = new Subscription(session, NEWS, null, 100);
         subscription.deliver(message(7), push(7));
         subscription.deliver(message(8), push(8));
-        subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", 7, null), new StreamPosition("E", 7), List.of());
+        subscription.activate(OutboundFrame.of(new ServerFrame.Subscribed(1, NEWS, "E", 7, null)), new StreamPosition("E", 7), List.of());
         assertEquals(List.of(8L), pushedOffsets());
     }
 
     @Test
     void tooManyHeldMessagesAreRefused() {
-        Subscription subscription = new Subscription(session, NEWS, 2);
+        Subscription subscription = new Subscription(session, NEWS, null, 2);
         assertEquals(Outcome.OK, subscription.deliver(message(1), push(1)));
         assertEquals(Outcome.OK, subscription.deliver(message(2), push(2)));
         assertEquals(Outcome.OVERFLOW, subscription.deliver(message(3), push(3)));
     }
 
     private Subscription activeAt(long offset) {
-        Subscription subscription = new Subscription(session, NEWS, 100);
-        assertEquals(Outcome.OK, subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", offset, null),
+        Subscription subscription = new Subscription(session, NEWS, null, 100);
+        assertEquals(Outcome.OK, subscription.activate(OutboundFrame.of(new ServerFrame.Subscribed(1, NEWS, "E", offset, null)),
                 new StreamPosition("E", offset), List.of()));
         return subscription;
     }
@@ -132,8 +132,8 @@ class SubscriptionTest {
 
     @Test
     void aGapOfMoreThanHalfTheHoldInterrupts() {
-        Subscription subscription = new Subscription(session, NEWS, 10);
-        subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", 0, null), new StreamPosition("E", 0), List.of());
+        Subscription subscription = new Subscription(session, NEWS, null, 10);
+        subscription.activate(OutboundFrame.of(new ServerFrame.Subscribed(1, NEWS, "E", 0, null)), new StreamPosition("E", 0), List.of());
         assertEquals(Outcome.GAP, subscription.deliver(message(7), push(7)));
         assertEquals(Outcome.INTERRUPTED, subscription.repair(history("E", 7, 1, 2, 3, 4, 5, 6, 7)));
     }
@@ -151,9 +151,9 @@ class SubscriptionTest {
 
     @Test
     void aReSubscriptionDuringActivationIsCheckedOnceActive() {
-        Subscription subscription = new Subscription(session, NEWS, 100);
+        Subscription subscription = new Subscription(session, NEWS, null, 100);
         assertEquals(Outcome.OK, subscription.check(new StreamPosition("E", 9)));
-        assertEquals(Outcome.GAP, subscription.activate(new ServerFrame.Subscribed(1, NEWS, "E", 7, null),
+        assertEquals(Outcome.GAP, subscription.activate(OutboundFrame.of(new ServerFrame.Subscribed(1, NEWS, "E", 7, null)),
                 new StreamPosition("E", 7), List.of()));
         assertEquals(Outcome.OK, subscription.repair(history("E", 9, 8, 9)));
         assertEquals(List.of(8L, 9L), pushedOffsets());

@@ -38,6 +38,7 @@ class SharedRegistryIT {
             assertTrue(session.getString("connectedAt").matches(".*T\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), "milliseconds: " + session);
             assertEquals(List.of("registry.a", "registry.b"),
                     session.getJsonArray("channels").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList());
+            assertEquals("ws", session.getString("door"), "protocol v1's door: " + session);
         }
     }
 
