@@ -1,6 +1,7 @@
 package io.duplex.transport.sse;
 
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.Door;
 import io.duplex.channel.StreamPosition;
 import io.duplex.config.DuplexConfig;
 import io.duplex.config.Mode;
@@ -32,6 +33,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class EventStreams {
     private static final Logger LOG = Logger.getLogger(EventStreams.class.getName());
+    /** The door's name in /api/sessions and the metrics. */
+    static final Door DOOR = new Door("sse");
     static final String TOKEN_PARAMETER = "token";
     static final String SESSION_HEADER = "Duplex-Session";
 
@@ -106,7 +109,7 @@ public class EventStreams {
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
         SseConnection connection = new SseConnection(async, response.getOutputStream(), remote(request), handler,
-                SseIds.of(stream));
+                SseIds.of(stream), SseFraming.of(stream));
         ClientSession session = node.open(connection);
         try {
             if (!session.open()) {
@@ -115,7 +118,7 @@ public class EventStreams {
             node.connect(session, caller);
             for (ChannelName channel : stream.channels()) {
                 StreamPosition since = stream.since().get(channel);
-                node.subscribe(session, 0, channel, since);
+                node.subscribe(session, 0, channel, since, null);
             }
         } catch (DuplexException | IllegalStateException e) {
             // Nothing was written yet: what the subscriptions queued waits in the connection, which never starts.

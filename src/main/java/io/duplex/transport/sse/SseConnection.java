@@ -1,8 +1,10 @@
 package io.duplex.transport.sse;
 
+import io.duplex.channel.Door;
 import io.duplex.core.ClientSession;
 import io.duplex.core.Connection;
 import io.duplex.core.ConnectionHandler;
+import io.duplex.core.Framing;
 import io.duplex.core.OutboundFrame;
 import io.duplex.error.DisconnectReason;
 import jakarta.servlet.AsyncContext;
@@ -57,6 +59,7 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
     private final String remote;
     private final ConnectionHandler handler;
     private final Ids ids;
+    private final Framing framing;
     private final ArrayDeque<Write> queue = new ArrayDeque<>(4);
     private volatile ClientSession session;
     private volatile long lastWriteNanos = System.nanoTime();
@@ -71,8 +74,9 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
     /** Guarded by this: the response is complete or broken; nothing more is written. */
     private boolean ended;
 
-    SseConnection(AsyncContext async, ServletOutputStream out, String remote, ConnectionHandler handler, Ids ids) {
+    SseConnection(AsyncContext async, ServletOutputStream out, String remote, ConnectionHandler handler, Ids ids, Framing framing) {
         this.async = async;
+        this.framing = framing;
         this.out = out;
         this.remote = remote;
         this.handler = handler;
@@ -149,6 +153,22 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
         return remote;
     }
 
+    @Override
+    public Door door() {
+        return EventStreams.DOOR;
+    }
+
+    @Override
+    public Framing framing() {
+        return framing;
+    }
+
+    /** The client never writes: the node pings it (a comment) but never closes it for silence. */
+    @Override
+    public boolean answersPings() {
+        return false;
+    }
+
     private void enqueue(byte[] bytes, Consumer<Throwable> done) {
         synchronized (this) {
             if (closing || ended) {
@@ -212,7 +232,7 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
         lastWriteNanos = System.nanoTime();
         ClientSession open = session;
         if (open != null) {
-            handler.receivedPong(open);
+            open.received();
         }
         if (write.done() != null) {
             write.done().accept(null);

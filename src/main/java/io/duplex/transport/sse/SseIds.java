@@ -20,16 +20,8 @@ abstract class SseIds implements SseConnection.Ids {
         return stream.single() ? new Single() : new Several(stream.channels(), stream.since());
     }
 
-    /** The form of id this stream's frames carry for a channel's place. */
-    abstract String frameId(ChannelName channel, StreamPosition position);
-
     /** One channel: the frames' ids are the stream's. */
     static final class Single extends SseIds {
-        @Override
-        String frameId(ChannelName channel, StreamPosition position) {
-            return EventId.of(position);
-        }
-
         @Override
         public String rewrite(String text) {
             return text;
@@ -45,11 +37,6 @@ abstract class SseIds implements SseConnection.Ids {
         Several(List<ChannelName> channels, Map<ChannelName, StreamPosition> since) {
             this.channels = channels;
             this.places = new HashMap<>(since);
-        }
-
-        @Override
-        String frameId(ChannelName channel, StreamPosition position) {
-            return EventId.of(channel, position);
         }
 
         @Override
