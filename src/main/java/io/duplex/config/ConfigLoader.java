@@ -116,7 +116,8 @@ public final class ConfigLoader {
                 kafka(values),
                 mqtt(values),
                 management(values),
-                "native".equals(values.get(Setting.WS_API)));
+                "native".equals(values.get(Setting.WS_API)),
+                new DuplexConfig.Sse((Duration) values.get(Setting.SSE_HEARTBEAT_INTERVAL), (Duration) values.get(Setting.SSE_RETRY)));
         checkConsistency(config);
         return config;
     }

@@ -44,7 +44,8 @@ public record DuplexConfig(
         Kafka kafka,
         Mqtt mqtt,
         Management management,
-        boolean wsNativeApi) {
+        boolean wsNativeApi,
+        Sse sse) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
@@ -96,6 +97,10 @@ public record DuplexConfig(
         static MetricsAccess of(String label) {
             return valueOf(label.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
         }
+    }
+
+    /** The Server-Sent Events door: how often an idle stream hears a comment, and the reconnection delay it advises. */
+    public record Sse(Duration heartbeatInterval, Duration retry) {
     }
 
     /** Limits against abuse, per connection, user and client address. */

@@ -123,6 +123,13 @@ public enum Setting {
                     + "container lets the application see it (the embedded Jetty): the frames waiting for a client leave "
                     + "in one write, each message encoded to bytes once for all its subscribers. standard: only the "
                     + "jakarta.websocket API, one sendText per frame, as on every other container."),
+    SSE_HEARTBEAT_INTERVAL("sse.heartbeat.interval", "15s", ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)),
+            "After this long without an event, a Server-Sent Events stream is sent a comment line, which keeps proxies "
+                    + "and load balancers from closing it as idle and shows whether the client is still there. Keep it "
+                    + "below every idle timeout on the way (nginx's proxy_read_timeout is 60s, Jetty's 30s)."),
+    SSE_RETRY("sse.retry", "2s", ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
+            "The retry: advice at the start of every Server-Sent Events stream: how long EventSource waits before it "
+                    + "reconnects (with Last-Event-ID) after the stream ended or broke."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server waits for the sessions' close handshakes (1001), and then for requests in "
                     + "flight, before it exits. Embedded server only."),

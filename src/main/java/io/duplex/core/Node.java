@@ -126,6 +126,18 @@ public class Node {
             throw new DuplexException(ErrorCode.BAD_REQUEST, "already connected");
         }
         Identity identity = tokens.enabled() ? tokens.verify(token) : Identity.UNCHECKED;
+        connect(session, identity);
+        return new ServerFrame.Connected(id, session.id(), Codec.VERSION, identity.expiresAt());
+    }
+
+    /**
+     * Makes the session usable as {@code identity}, which its door verified itself (an event stream's Bearer token or
+     * API key). Throws {@code limit_exceeded} when the user has too many connections.
+     */
+    public void connect(ClientSession session, Identity identity) {
+        if (session.connected()) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "already connected");
+        }
         if (identity.user() != null) {
             int max = config.limits().connectionsPerUser();
             if (!hub.reserveUserConnection(identity.user(), max)) {
@@ -139,7 +151,6 @@ public class Node {
             // Closed while connecting: release() may have run before the slot was taken.
             hub.releaseUserConnection(identity.user());
         }
-        return new ServerFrame.Connected(id, session.id(), Codec.VERSION, identity.expiresAt());
     }
 
     /** The {@code refresh} command: a fresh token for the same user replaces the one about to expire. */
