@@ -116,7 +116,10 @@ public final class ConfigLoader {
                 kafka(values),
                 mqtt(values),
                 management(values),
-                "native".equals(values.get(Setting.WS_API)));
+                "native".equals(values.get(Setting.WS_API)),
+                new DuplexConfig.Stomp(
+                        (Integer) values.get(Setting.STOMP_HEADERS_MAX),
+                        Math.toIntExact((Long) values.get(Setting.STOMP_HEADER_MAX_BYTES))));
         checkConsistency(config);
         return config;
     }

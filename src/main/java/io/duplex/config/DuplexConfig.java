@@ -44,7 +44,8 @@ public record DuplexConfig(
         Kafka kafka,
         Mqtt mqtt,
         Management management,
-        boolean wsNativeApi) {
+        boolean wsNativeApi,
+        Stomp stomp) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
@@ -96,6 +97,10 @@ public record DuplexConfig(
         static MetricsAccess of(String label) {
             return valueOf(label.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
         }
+    }
+
+    /** The STOMP door's limits on a client's frames ({@code /stomp}). */
+    public record Stomp(int headersMax, int headerMaxBytes) {
     }
 
     /** Limits against abuse, per connection, user and client address. */

@@ -48,7 +48,7 @@ public final class StompEncoder {
     }
 
     /** Octets of the text in UTF-8, without encoding it. */
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         int bytes = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
