@@ -172,7 +172,16 @@ public class StompHandler {
             throw new StompException("no common STOMP version: this server speaks 1.0, 1.1 and 1.2");
         }
         HeartBeat agreed = HeartBeat.parse(frame.header("heart-beat")).negotiate(server);
-        node.connect(session, 0, token(stomp, frame.headers()));
+        String token = token(stomp, frame.headers());
+        try {
+            node.connect(session, 0, token);
+        } catch (DuplexException e) {
+            if (e.code() == ErrorCode.UNAUTHORIZED && token == null) {
+                throw new DuplexException(ErrorCode.UNAUTHORIZED, "a token is required: send it as CONNECT's passcode header, "
+                        + "as Authorization: Bearer on CONNECT or the handshake, or as the handshake's token parameter");
+            }
+            throw e;
+        }
         StompConnection connection = stomp.connection();
         connection.version(version);
         reply(stomp, StompFrame.of(StompCommand.CONNECTED, StompHeaders.builder()
