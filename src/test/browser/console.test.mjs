@@ -281,3 +281,52 @@ test('duplex.js in the page answers the server\'s refresh push through its getTo
   assert.deepEqual(result.closes, [1000], 'only the page closed it');
   assert.equal(result.history.offset, 0, 'history over REST with the token as Bearer');
 });
+
+test('@stomp/stompjs in the page talks to the STOMP door with the browser\'s own WebSocket and a token as passcode', async (t) => {
+  const channel = unique('room.stomp');
+  const { page } = await openConsole(t, { url: secure.url, connected: false });
+  await page.addScriptTag({ path: new URL('node_modules/@stomp/stompjs/bundles/stomp.umd.min.js', import.meta.url).pathname });
+  await page.exposeFunction('publishFromABackend', (data) =>
+    rest(`channels/${channel}/messages`, { method: 'POST', body: { data }, url: secure.url, credential: secure.apiKey }).then((r) => r.body));
+  const passcode = token('carol', 600, { subscribe: ['room.*'], publish: ['room.*'] });
+  const result = await page.evaluate(async ({ channel, passcode }) => {
+    const receipt = (client, id) => new Promise((resolve) => client.watchForReceipt(id, resolve));
+    const client = new window.StompJs.Client({
+      brokerURL: new URL('stomp', location.href).href.replace(/^http/, 'ws'),
+      connectHeaders: { passcode },
+      reconnectDelay: 0,
+    });
+    const connected = new Promise((resolve, reject) => {
+      client.onConnect = resolve;
+      client.onStompError = (frame) => reject(new Error(frame.headers.message));
+    });
+    client.activate();
+    const frame = await connected;
+    const protocol = client.webSocket.protocol;
+    const messages = [];
+    let arrived;
+    const two = new Promise((resolve) => { arrived = resolve; });
+    const subscribed = receipt(client, 'sub');
+    client.subscribe(`/topic/${channel}`, (message) => {
+      messages.push({ body: message.body, type: message.headers['content-type'], id: message.headers['message-id'] });
+      if (messages.length === 2) arrived();
+    }, { receipt: 'sub' });
+    await subscribed;
+    const published = await window.publishFromABackend({ from: 'a backend' });
+    const sent = receipt(client, 'send');
+    client.publish({ destination: `/topic/${channel}`, body: 'from the page', headers: { receipt: 'send' } });
+    await sent;
+    await two;
+    await client.deactivate();
+    return { version: frame.headers.version, user: frame.headers['user-name'], protocol, published, messages };
+  }, { channel, passcode });
+  assert.equal(result.version, '1.2');
+  assert.equal(result.user, 'carol');
+  assert.equal(result.protocol, 'v12.stomp', 'the subprotocol stompjs asked for first');
+  assert.deepEqual(result.messages, [
+    { body: '{"from":"a backend"}', type: 'application/json', id: String(result.published.offset) },
+    { body: 'from the page', type: 'text/plain;charset=utf-8', id: String(result.published.offset + 1) },
+  ]);
+  const history = await rest(`channels/${channel}/messages`, { url: secure.url, credential: secure.apiKey });
+  assert.deepEqual(history.body.messages.map((m) => m.data), [{ from: 'a backend' }, 'from the page']);
+});

@@ -37,7 +37,7 @@ public class Lifecycle {
         // The container knows its host and port; the application knows its paths.
         String root = context.getContextPath();
         LOG.info(() -> "Duplex " + version.value() + " ready at " + (root.isEmpty() ? "/" : root) + ": REST " + root + "/api, WebSocket "
-                + root + "/ws, OpenAPI " + root + "/api/openapi.json; engine " + node.engine() + " (history "
+                + root + "/ws, STOMP " + root + "/stomp, OpenAPI " + root + "/api/openapi.json; engine " + node.engine() + " (history "
                 + config.historySize() + " messages / " + Durations.format(config.historyTtl()) + " per channel)"
                 + (config.bridges().isEmpty() ? "" : ", bridges " + String.join(", ", config.bridges())) + ", mode "
                 + config.mode().label() + "; " + security(config, checksTokens)

@@ -117,7 +117,10 @@ public final class ConfigLoader {
                 mqtt(values),
                 management(values),
                 "native".equals(values.get(Setting.WS_API)),
-                new DuplexConfig.Sse((Duration) values.get(Setting.SSE_HEARTBEAT_INTERVAL), (Duration) values.get(Setting.SSE_RETRY)));
+                new DuplexConfig.Sse((Duration) values.get(Setting.SSE_HEARTBEAT_INTERVAL), (Duration) values.get(Setting.SSE_RETRY)),
+                new DuplexConfig.Stomp(
+                        (Integer) values.get(Setting.STOMP_HEADERS_MAX),
+                        Math.toIntExact((Long) values.get(Setting.STOMP_HEADER_MAX_BYTES))));
         checkConsistency(config);
         return config;
     }

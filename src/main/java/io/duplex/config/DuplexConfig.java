@@ -45,7 +45,8 @@ public record DuplexConfig(
         Mqtt mqtt,
         Management management,
         boolean wsNativeApi,
-        Sse sse) {
+        Sse sse,
+        Stomp stomp) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
@@ -101,6 +102,10 @@ public record DuplexConfig(
 
     /** The Server-Sent Events door: how often an idle stream hears a comment, and the reconnection delay it advises. */
     public record Sse(Duration heartbeatInterval, Duration retry) {
+    }
+
+    /** The STOMP door's limits on a client's frames ({@code /stomp}). */
+    public record Stomp(int headersMax, int headerMaxBytes) {
     }
 
     /** Limits against abuse, per connection, user and client address. */

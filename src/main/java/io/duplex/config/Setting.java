@@ -130,6 +130,12 @@ public enum Setting {
     SSE_RETRY("sse.retry", "2s", ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
             "The retry: advice at the start of every Server-Sent Events stream: how long EventSource waits before it "
                     + "reconnects (with Last-Event-ID) after the stream ended or broke."),
+    STOMP_HEADERS_MAX("stomp.headers.max", "32", ValueType.integer(1, 1000),
+            "Headers one STOMP frame may carry (/stomp, docs/protocols.md). More: an ERROR frame, then the connection is "
+                    + "closed with 1008."),
+    STOMP_HEADER_MAX_BYTES("stomp.header.max.bytes", "8KiB", ValueType.size(64, 1024 * 1024),
+            "Longest command line or header line of a STOMP frame, in bytes as sent (escaped). Longer: an ERROR frame, then "
+                    + "the connection is closed with 1008. A frame's body is held to frame.max.bytes, its data to message.max.bytes."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "5s", ValueType.duration(Duration.ZERO, Duration.ofMinutes(10)),
             "On SIGTERM, how long the embedded server waits for the sessions' close handshakes (1001), and then for requests in "
                     + "flight, before it exits. Embedded server only."),

@@ -147,8 +147,8 @@ public final class ClientSession {
         refreshHinted = true;
     }
 
-    /** Counts one publish against {@code publish.rate}; false when the session is over it. */
-    boolean tryPublish() {
+    /** Counts one publish against {@code publish.rate}; false when the session is over it. Public for every door's publishes. */
+    public boolean tryPublish() {
         long now = System.nanoTime();
         TokenBucket bucket = publishes;
         if (bucket == null) {
@@ -180,7 +180,7 @@ public final class ClientSession {
     }
 
     /** Queues a reply, written at once on this thread when nothing is waiting before it (see {@link Outbox#offer(OutboundFrame, boolean)}). */
-    boolean reply(OutboundFrame frame) {
+    public boolean reply(OutboundFrame frame) {
         return outbox.offer(frame, true);
     }
 

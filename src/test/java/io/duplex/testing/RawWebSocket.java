@@ -94,7 +94,7 @@ public final class RawWebSocket implements AutoCloseable {
     private void handshake(URI ws, java.util.Map<String, String> headers) throws IOException {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
-        String request = "GET " + ws.getRawPath() + " HTTP/1.1\r\n"
+        String request = "GET " + ws.getRawPath() + (ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery()) + " HTTP/1.1\r\n"
                 + "Host: " + ws.getHost() + ":" + ws.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"

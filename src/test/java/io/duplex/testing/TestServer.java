@@ -80,6 +80,11 @@ public final class TestServer implements AutoCloseable {
         return URI.create(("https".equals(uri.getScheme()) ? "wss" : "ws") + "://" + uri.getAuthority() + "/ws");
     }
 
+    /** {@code ws://127.0.0.1:PORT/stomp}, the STOMP door, or {@code wss://…} for a node with TLS. */
+    public URI stomp() {
+        return ws().resolve("/stomp");
+    }
+
     /** The management port's base URL, {@code http://127.0.0.1:PORT/}; null when the node has no management port. */
     public URI management() {
         try {

@@ -124,7 +124,7 @@ public class DuplexEndpoint {
     }
 
     /** Whether the failure was thrown by Duplex's code: the first frame that is not the JDK's is ours. */
-    private static boolean raisedByDuplex(Throwable failure) {
+    static boolean raisedByDuplex(Throwable failure) {
         for (StackTraceElement frame : failure.getStackTrace()) {
             String name = frame.getClassName();
             if (!(name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun."))) {

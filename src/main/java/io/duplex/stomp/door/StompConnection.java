@@ -1,0 +1,106 @@
+package io.duplex.stomp.door;
+
+import io.duplex.channel.Door;
+import io.duplex.core.Connection;
+import io.duplex.core.Framing;
+import io.duplex.core.OutboundFrame;
+import io.duplex.error.DisconnectReason;
+import io.duplex.stomp.StompCommand;
+import io.duplex.stomp.StompFrame;
+import io.duplex.stomp.StompHeaders;
+import io.duplex.stomp.StompVersion;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+/**
+ * A STOMP client's WebSocket connection as core sees it: the transport's connection, written in STOMP's frames for the
+ * version the client connected with. Core's pings stay WebSocket pings (every WebSocket client answers them, whatever
+ * heart-beats it negotiated); a close is preceded by an ERROR frame saying why, as STOMP wants, except where the
+ * client is gone or cannot take more (1000, 4002), or by the frame the door chose (a RECEIPT for DISCONNECT, the ERROR
+ * of a bad frame).
+ */
+public final class StompConnection implements Connection {
+    /** The door's name in {@code /api/sessions} and in messages' publishers. */
+    public static final Door DOOR = new Door("stomp");
+
+    private final Connection transport;
+    private volatile StompVersion version = StompVersion.V1_2;
+    private volatile OutboundFrame farewell;
+    private volatile ScheduledFuture<?> heartBeats;
+
+    /** @param transport the WebSocket connection, which writes text messages */
+    public StompConnection(Connection transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    public void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
+        transport.send(frames, done);
+    }
+
+    @Override
+    public void ping() {
+        transport.ping();
+    }
+
+    @Override
+    public void close(DisconnectReason reason) {
+        stopHeartBeats();
+        OutboundFrame last = farewell;
+        if (last == null && reason != DisconnectReason.CLIENT_CLOSED && reason.code() != DisconnectReason.TOO_SLOW.code()) {
+            last = stompFraming().frame(new StompFrame(StompCommand.ERROR,
+                    StompHeaders.of("message", reason.reason(), "code", Integer.toString(reason.code())), ""));
+        }
+        if (last == null) {
+            transport.close(reason);
+            return;
+        }
+        // Written before the close frame; closed whether or not it could be written.
+        transport.send(List.of(last), failure -> transport.close(reason));
+    }
+
+    @Override
+    public String remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    @Override
+    public Door door() {
+        return DOOR;
+    }
+
+    @Override
+    public Framing framing() {
+        return stompFraming();
+    }
+
+    StompFraming stompFraming() {
+        return StompFraming.of(version);
+    }
+
+    StompVersion version() {
+        return version;
+    }
+
+    /** The version CONNECT agreed on: frames are read and written in it from now on. */
+    void version(StompVersion agreed) {
+        this.version = agreed;
+    }
+
+    /** The frame written last, before the close that follows. */
+    void farewell(OutboundFrame frame) {
+        this.farewell = frame;
+    }
+
+    void heartBeats(ScheduledFuture<?> task) {
+        this.heartBeats = task;
+    }
+
+    void stopHeartBeats() {
+        ScheduledFuture<?> task = heartBeats;
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}
