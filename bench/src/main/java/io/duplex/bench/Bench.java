@@ -24,8 +24,9 @@ import java.util.Map;
 public final class Bench {
     private static final String USAGE = """
             usage: bench/run.sh [options]
-              --targets LIST       duplex,duplex-redis,bare,socketio (default: these; socketio needs node and npm), and
-                                   bare-jetty (the bare broadcast on Jetty's native API, for scale)
+              --targets LIST       duplex,duplex-redis,duplex-pusher,bare,socketio (default: these; socketio needs node
+                                   and npm), and bare-jetty (the bare broadcast on Jetty's native API, for scale);
+                                   duplex-pusher: subscribers on the Pusher door (/app/KEY), the publisher on /ws
               --scenarios LIST     upgrades,fanout,channels,latency,idle,rest (default: all)
               --subscribers LIST   fan-out sizes (default 100,1000,10000)
               --channels N         channels of the spread fan-out, 10,000 subscribers over them (default 100)
@@ -77,7 +78,7 @@ public final class Bench {
     }
 
     private void run(Map<String, List<String>> options) throws Exception {
-        List<String> targets = list(options, "targets", "duplex,duplex-redis,bare,socketio");
+        List<String> targets = list(options, "targets", "duplex,duplex-redis,duplex-pusher,bare,socketio");
         List<String> scenarios = list(options, "scenarios", "upgrades,fanout,channels,latency,idle,rest");
         int[] sizes = list(options, "subscribers", "100,1000,10000").stream().mapToInt(Integer::parseInt).toArray();
         int spreadChannels = Integer.parseInt(one(options, "channels", "100"));
@@ -125,6 +126,7 @@ public final class Bench {
                 Idle.Starter starter = switch (name) {
                     case "duplex" -> () -> Target.duplex(launch, "memory");
                     case "duplex-redis" -> () -> Target.duplex(launch, "redis");
+                    case "duplex-pusher" -> () -> Target.duplex(launch, "pusher");
                     case "bare" -> () -> Target.bare(launch);
                     case "bare-jetty" -> () -> Target.bareJetty(launch);
                     case "socketio" -> () -> Target.socketIo(launch);
@@ -142,6 +144,9 @@ public final class Bench {
                 if (name.equals("duplex-redis")) {
                     // The engine's cost shows in fan-out; the rest is the same node.
                     these.retainAll(List.of("fanout", "channels"));
+                } else if (name.equals("duplex-pusher")) {
+                    // The door's cost shows in fan-out and its latency; the rest is the same node.
+                    these.retainAll(List.of("fanout", "channels", "latency"));
                 }
                 List<String> live = new ArrayList<>(these);
                 live.remove("idle");

@@ -48,7 +48,10 @@ final class Target implements AutoCloseable {
             List<String> duplexArgs) {
     }
 
-    /** java -jar duplex.war, memory engine or Redis (a redis-server of its own on the server's core). */
+    /**
+     * java -jar duplex.war, memory engine or Redis (a redis-server of its own on the server's core); {@code pusher}: the
+     * memory engine with subscribers on the Pusher door.
+     */
     static Target duplex(Launch launch, String engine) throws Exception {
         int port = freePort();
         List<Process> processes = new ArrayList<>();
@@ -61,6 +64,10 @@ final class Target implements AutoCloseable {
             processes.add(redis);
             args.addAll(List.of("--engine", "redis", "--redis-uri", "redis://127.0.0.1:" + redisPort));
             name = "duplex-redis";
+        } else if (engine.equals("pusher")) {
+            // The memory engine; subscribers speak Pusher's protocol to the app the node serves.
+            args.addAll(List.of("--pusher-apps", Wire.Pusher.APP + ":" + Wire.Pusher.KEY + ":" + Wire.Pusher.SECRET));
+            name = "duplex-pusher";
         }
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(launch.jvmOptions());
@@ -71,8 +78,8 @@ final class Target implements AutoCloseable {
         command.addAll(launch.duplexArgs());
         Process node = start(launch, name, command, "listening on");
         processes.add(0, node);
-        return new Target(name, new Wire.Duplex(), new InetSocketAddress("127.0.0.1", port), pids(processes), true, true,
-                processes);
+        return new Target(name, engine.equals("pusher") ? new Wire.Pusher() : new Wire.Duplex(),
+                new InetSocketAddress("127.0.0.1", port), pids(processes), true, true, processes);
     }
 
     /** The bare @ServerEndpoint broadcast on Jetty's Jakarta WebSocket (BareServer). */

@@ -170,4 +170,63 @@ abstract class Wire {
             return Frames.text("42[\"pub\",\"" + channel + "\"," + data(seq, nanos) + "]");
         }
     }
+    /**
+     * Pusher Channels protocol 7 on Duplex's Pusher door ({@code /app/KEY}, docs/protocols.md) for the subscribers, and
+     * protocol v1 on {@code /ws} for the publisher, on the Duplex channel the Pusher channel is
+     * ({@code pusher:APP:NAME}): one channel space, the same publish reaching both. A Duplex message that is not a Pusher
+     * event reaches pusher clients as the event {@code duplex:message} whose data string is the message's JSON, so its
+     * sequence number is read escaped ({@code \"s\":}).
+     */
+    static final class Pusher extends Wire {
+        static final String APP = "bench";
+        static final String KEY = "bench-key";
+        static final String SECRET = "bench-secret-0123456789";
+        private static final byte[] EVENT = Frames.ascii("{\"event\":\"duplex:message\"");
+        private static final byte[] S = Frames.ascii("\\\"s\\\":");
+        private static final byte[] T = Frames.ascii("\\\"t\\\":");
+        private static final byte[] ESTABLISHED = Frames.ascii("pusher:connection_established");
+        private static final byte[] SUCCEEDED = Frames.ascii("pusher_internal:subscription_succeeded");
+        private static final byte[] PING = Frames.ascii("pusher:ping");
+        private static final byte[] PONG = Frames.text("{\"event\":\"pusher:pong\",\"data\":{}}");
+        private final Duplex publisher = new Duplex();
+
+        @Override
+        String path(String channel, boolean publisher) {
+            return publisher ? "/ws" : "/app/" + KEY + "?protocol=7&client=duplex-bench&version=1.0";
+        }
+
+        @Override
+        void opened(Loop loop, Conn c, String channel) {
+            if (c.publisher) {
+                publisher.opened(loop, c, channel);
+            }
+            // A Pusher server speaks first (pusher:connection_established).
+        }
+
+        @Override
+        void text(Loop loop, Conn c, String channel, byte[] b, int from, int to) {
+            if (c.publisher) {
+                publisher.text(loop, c, channel, b, from, to);
+            } else if (Frames.startsWith(b, from, to, EVENT)) {
+                c.listener.message(c, Frames.number(b, from, to, S), Frames.number(b, from, to, T));
+            } else if (Frames.indexOf(b, from, to, ESTABLISHED) >= 0) {
+                if (channel == null) {
+                    c.listener.ready(c);
+                } else {
+                    loop.send(c, Frames.text("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}"));
+                }
+            } else if (Frames.indexOf(b, from, to, SUCCEEDED) >= 0) {
+                c.listener.ready(c);
+            } else if (Frames.indexOf(b, from, to, PING) >= 0) {
+                loop.send(c, PONG);
+            } else {
+                c.listener.error(c, string(b, from, to));
+            }
+        }
+
+        @Override
+        byte[] publish(String channel, long seq, long nanos) {
+            return publisher.publish("pusher:" + APP + ":" + channel, seq, nanos);
+        }
+    }
 }
