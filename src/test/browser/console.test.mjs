@@ -167,6 +167,44 @@ test('a page whose connection the server closed reconnects and recovers every me
   assert.deepEqual(data, [1, 2, 3, 4, 5], 'each message once, in order');
 });
 
+test('the browser\'s own EventSource resumes after the server ends its stream, missing nothing', async (t) => {
+  const channel = unique('e2e.sse');
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(new URL('api/health', base).href); // any page of the node's origin
+  await page.evaluate((channel) => {
+    window.sse = { messages: [], subscribed: [], closes: [] };
+    const source = new EventSource(`/api/channels/${encodeURIComponent(channel)}/events`);
+    source.addEventListener('subscribed', (e) => window.sse.subscribed.push({ id: e.lastEventId, ...JSON.parse(e.data) }));
+    source.addEventListener('close', (e) => window.sse.closes.push(JSON.parse(e.data).code));
+    source.onmessage = (e) => window.sse.messages.push({ id: e.lastEventId, ...JSON.parse(e.data) });
+  }, channel);
+  await page.waitForFunction(() => window.sse.subscribed.length === 1);
+  await publish(channel, { n: 1 });
+  await publish(channel, { n: 2 });
+  await page.waitForFunction(() => window.sse.messages.length === 2);
+
+  const streams = (await rest('sessions')).body.sessions.filter((s) => s.door === 'sse' && s.channels.includes(channel));
+  assert.equal(streams.length, 1, 'the stream is a session of the sse door');
+  assert.equal((await rest(`sessions/${streams[0].session}`, { method: 'DELETE' })).status, 204);
+  await page.waitForFunction(() => window.sse.closes.includes(4001));
+  // Published while the page waits the stream's retry: advice (2 s) before it reconnects with Last-Event-ID.
+  for (const n of [3, 4, 5]) await publish(channel, { n });
+
+  await page.waitForFunction(() => window.sse.messages.length === 5);
+  const sse = await page.evaluate(() => window.sse);
+  assert.deepEqual(sse.messages.map((m) => m.data.n), [1, 2, 3, 4, 5], 'each message once, in order');
+  assert.equal(sse.subscribed.length, 2);
+  assert.equal(sse.subscribed[1].recovered, true, 'the reconnection sent Last-Event-ID and recovered');
+  assert.equal(sse.subscribed[1].offset, 5, 'the missed messages came from history');
+  assert.equal(sse.messages[4].id, `${sse.subscribed[0].epoch}:5`);
+  const now = (await rest('sessions')).body.sessions.filter((s) => s.door === 'sse' && s.channels.includes(channel));
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0].session, streams[0].session, 'a new session');
+});
+
 test('the polling vs push panel shows latency and request counts of both as messages flow', async (t) => {
   const { page } = await openConsole(t);
   // A little content in the feed, for the screenshot; plain names, for the same reason.
