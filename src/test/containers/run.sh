@@ -2,7 +2,8 @@
 # Deploys the very target/duplex.war that `mvn package` built to real containers and proves it there:
 # for each container, fetch it from Maven Central (cached in the local Maven repository), unpack it fresh,
 # start it on free ports of 127.0.0.1, deploy the WAR, run the contract suite against its base URL
-# (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors),
+# (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors, and an
+# event stream: SSE events, its close event on DELETE of the session, resumption from Last-Event-ID),
 # check its health endpoints and that its /metrics (behind the API key) counted what the suite did, undeploy it while
 # a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #

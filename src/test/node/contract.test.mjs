@@ -273,3 +273,92 @@ test('what the launcher leaves at the WAR root is never served, however the path
   const launcher = await fetch(new URL('io/duplex/launcher/Launcher.class', base));
   assert.ok([403, 404].includes(launcher.status), `the launcher answered ${launcher.status}`);
 });
+
+/** A text/event-stream read with fetch (undici), as any HTTP client reads it: events parsed as the HTML standard says. */
+async function openEvents(path, headers = {}) {
+  const controller = new AbortController();
+  const response = await call(api(path), { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const stream = { response, events: [], ended: false, waiters: [], close: () => controller.abort() };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let event = {};
+  (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffered += decoder.decode(value, { stream: true });
+        let newline;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (line === '') {
+            if (event.data !== undefined) stream.events.push({ event: 'message', ...event });
+            event = {};
+          } else if (!line.startsWith(':')) {
+            const colon = line.indexOf(':');
+            const field = line.slice(0, colon);
+            const value = line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'data') event.data = value;
+            else if (field === 'id' || field === 'event') event[field] = value;
+          }
+        }
+        stream.waiters = stream.waiters.filter((w) => !w());
+      }
+    } catch { /* aborted */ }
+    stream.ended = true;
+    stream.waiters = stream.waiters.filter((w) => !w());
+  })();
+  stream.next = (match) => new Promise((resolve, reject) => {
+    const check = () => {
+      const found = stream.events.find(match);
+      if (found || stream.ended) { clearTimeout(timer); found ? resolve(found) : reject(new Error('the stream ended; got ' + JSON.stringify(stream.events))); return true; }
+      return false;
+    };
+    const timer = setTimeout(() => reject(new Error('no matching event; got ' + JSON.stringify(stream.events))), TIMEOUT);
+    if (!check()) stream.waiters.push(check);
+  });
+  stream.ending = () => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the stream did not end')), TIMEOUT);
+    const check = () => { if (stream.ended) { clearTimeout(timer); resolve(); } return stream.ended; };
+    if (!check()) stream.waiters.push(check);
+  });
+  return stream;
+}
+
+test('an SSE stream gets REST publishes as events, ends with a close event when its session is deleted, and resumes from Last-Event-ID', async () => {
+  const channel = unique('sse');
+  const first = await openEvents(`channels/${encodeURIComponent(channel)}/events`);
+  assert.equal(first.response.status, 200);
+  assert.match(first.response.headers.get('content-type'), /^text\/event-stream/);
+  const subscribed = await first.next((e) => e.event === 'subscribed');
+  const { epoch } = JSON.parse(subscribed.data);
+  await publish(channel, { n: 1 });
+  const message = await first.next((e) => e.event === 'message');
+  assert.equal(message.id, `${epoch}:1`);
+  assert.deepEqual(Object.keys(JSON.parse(message.data)).sort(), ['channel', 'data', 'offset', 'time']);
+  assert.deepEqual(JSON.parse(message.data).data, { n: 1 });
+
+  const session = first.response.headers.get('duplex-session');
+  const listed = await (await call(api(`sessions/${session}`))).json();
+  assert.equal(listed.door, 'sse');
+  assert.equal((await call(api(`sessions/${session}`), { method: 'DELETE' })).status, 204);
+  const close = await first.next((e) => e.event === 'close');
+  assert.equal(JSON.parse(close.data).code, 4001);
+  await first.ending();
+
+  await publish(channel, { n: 2 });
+  const second = await openEvents(`channels/${encodeURIComponent(channel)}/events`, { 'last-event-id': message.id });
+  const resumed = await second.next((e) => e.event === 'message');
+  assert.equal(resumed.id, `${epoch}:2`);
+  assert.equal(JSON.parse((await second.next((e) => e.event === 'subscribed')).data).recovered, true);
+  second.close();
+});
+
+test('a bad Last-Event-ID is a 400 problem before any stream starts', async () => {
+  const response = await call(api('channels/sse.bad/events'), { headers: { accept: 'text/event-stream', 'last-event-id': 'nonsense' } });
+  assert.equal(response.status, 400);
+  assert.equal(response.headers.get('content-type'), 'application/problem+json');
+  assert.equal((await response.json()).code, 'bad_request');
+});

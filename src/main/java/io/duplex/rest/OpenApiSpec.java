@@ -49,6 +49,7 @@ public final class OpenApiSpec {
     static final String UNSUPPORTED_MEDIA_TYPE = "#/components/responses/UnsupportedMediaType";
     static final String KEY_REUSED = "#/components/responses/IdempotencyKeyReused";
     static final String ENGINE_UNAVAILABLE = "#/components/responses/EngineUnavailable";
+    static final String LIMIT_EXCEEDED = "#/components/responses/LimitExceeded";
     static final String CHANNEL = "#/components/parameters/channel";
     static final String SESSION = "#/components/parameters/session";
     static final String IDEMPOTENCY_KEY_PARAMETER = "#/components/parameters/idempotencyKey";
@@ -103,6 +104,7 @@ public final class OpenApiSpec {
         OpenAPI api = reader.read(new LinkedHashSet<>(DuplexApi.RESOURCES));
         ModelConverters.getInstance().read(Dto.Problem.class).forEach(api.getComponents()::addSchemas);
         complete(api.getComponents().getSchemas());
+        EventStreamsSpec.add(api);
         // One order whatever order reflection listed the methods in: the document is the same on every build.
         Paths sorted = new Paths();
         new TreeMap<>(api.getPaths()).forEach(sorted::addPathItem);
@@ -141,12 +143,15 @@ public final class OpenApiSpec {
                 .addResponses("UnsupportedMediaType", problem("bad_request: the body is not application/json in UTF-8"))
                 .addResponses("IdempotencyKeyReused", problem("idempotency_key_reused: the Idempotency-Key was used within "
                         + "publish.idempotency.window for a different message; nothing was published"))
+                .addResponses("LimitExceeded", problem("limit_exceeded: over a limit of the node (connections.per.user, "
+                        + "subscriptions.max)"))
                 .addResponses("EngineUnavailable", problem("engine_unavailable: the engine (Redis) cannot take the request "
                         + "now; nothing was accepted, unless the message says a publish timed out"));
         return new OpenAPI()
                 .info(new Info().title("Duplex").version("1")
                         .description("The REST door of Duplex: publish, history, channels, presence, sessions and health. "
-                                + "Live delivery is over WebSocket at /ws (see docs/protocol.md). Errors are "
+                                + "Live delivery is over WebSocket at /ws (see docs/protocol.md) or as Server-Sent Events from "
+                                + "the event streams below (docs/protocols.md). Errors are "
                                 + "application/problem+json (RFC 9457) with a stable `code`.")
                         .license(new License().name("Apache-2.0")))
                 // Relative to this document (…/api/openapi.json): the application's root, under any context path and

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.EventStream;
+import io.duplex.testing.Rest;
 import io.duplex.testing.RunningNode;
+import io.duplex.testing.TestServer;
 import io.duplex.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -234,6 +236,31 @@ class SseIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, response.statusCode());
         assertEquals("GET", response.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void overHttp2StreamsShareOneConnection() throws IOException, InterruptedException {
+        try (TestServer server = TestServer.start("h2c", "true"); Rest rest = new Rest(server.api())) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> health = client.send(HttpRequest.newBuilder(server.api().resolve("health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_2, health.version(), "h2c upgrade");
+            try (EventStream a = EventStream.open(client, server.api().resolve("channels/h2.a/events"), Map.of());
+                    EventStream b = EventStream.open(client, server.api().resolve("channels/h2.b/events"), Map.of())) {
+                assertEquals(HttpClient.Version.HTTP_2, a.version());
+                assertEquals(HttpClient.Version.HTTP_2, b.version());
+                a.awaitEvent(e -> e.event().equals("subscribed"));
+                b.awaitEvent(e -> e.event().equals("subscribed"));
+                rest.publish("h2.a", "{\"to\":\"a\"}");
+                rest.publish("h2.b", "{\"to\":\"b\"}");
+                assertEquals("a", a.awaitMessages(1).get(0).json().getJsonObject("data").getString("to"));
+                assertEquals("b", b.awaitMessages(1).get(0).json().getJsonObject("data").getString("to"));
+                List<String> remotes = rest.getJson("sessions").getJsonArray("sessions").getValuesAs(JsonObject.class).stream()
+                        .filter(s -> s.getString("door").equals("sse")).map(s -> s.getString("remote")).toList();
+                assertEquals(2, remotes.size());
+                assertEquals(remotes.get(0), remotes.get(1), "two streams, one connection (the same client port)");
+            }
+        }
     }
 
     private static JsonObject sseSession(String channel) {

@@ -40,6 +40,7 @@ public final class EventStream implements AutoCloseable {
     private volatile boolean ended;
     private volatile int status;
     private volatile Map<String, List<String>> headers = Map.of();
+    private volatile HttpClient.Version version;
 
     private EventStream(Runnable closer) {
         this.closer = closer;
@@ -47,7 +48,11 @@ public final class EventStream implements AutoCloseable {
 
     /** A GET through the JDK's HttpClient with these headers; returns once the response's headers arrived. */
     public static EventStream open(URI uri, Map<String, String> requestHeaders) {
-        HttpClient client = HttpClient.newHttpClient();
+        return open(HttpClient.newHttpClient(), uri, requestHeaders);
+    }
+
+    /** A GET through this client (several streams of one HTTP/2 client share its connection). */
+    public static EventStream open(HttpClient client, URI uri, Map<String, String> requestHeaders) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
         requestHeaders.forEach(request::header);
         HttpResponse<Stream<String>> response;
@@ -63,6 +68,7 @@ public final class EventStream implements AutoCloseable {
         EventStream stream = new EventStream(body::close);
         stream.status = response.statusCode();
         stream.headers = response.headers().map();
+        stream.version = response.version();
         Thread reader = new Thread(() -> {
             try {
                 body.forEach(stream::line);
@@ -140,6 +146,11 @@ public final class EventStream implements AutoCloseable {
 
     public int status() {
         return status;
+    }
+
+    /** The HTTP version the response came in (null for curl). */
+    public HttpClient.Version version() {
+        return version;
     }
 
     public String header(String name) {

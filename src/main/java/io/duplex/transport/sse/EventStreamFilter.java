@@ -73,12 +73,21 @@ public class EventStreamFilter implements Filter {
             streams.open(request, response, stream, caller);
         } catch (DuplexException e) {
             problem(request, response, e.code(), e.code().httpStatus(), e.getMessage());
+            completeIfAsync(request);
         } catch (RuntimeException e) {
             // Not the client's fault: worth a stack trace, once, here.
             LOG.log(Level.WARNING, "opening an event stream failed: " + request.getRequestURI(), e);
             if (!response.isCommitted()) {
                 problem(request, response, ErrorCode.INTERNAL, 500, "internal error; the server logged it");
             }
+            completeIfAsync(request);
+        }
+    }
+
+    /** A refusal after the request went async (a limit, the engine): the problem is written, then the response ends. */
+    private static void completeIfAsync(HttpServletRequest request) {
+        if (request.isAsyncStarted()) {
+            request.getAsyncContext().complete();
         }
     }
 

@@ -120,10 +120,10 @@ public class EventStreams {
                 StreamPosition since = stream.since().get(channel);
                 node.subscribe(session, 0, channel, since, null);
             }
-        } catch (DuplexException | IllegalStateException e) {
-            // Nothing was written yet: what the subscriptions queued waits in the connection, which never starts.
+        } catch (RuntimeException e) {
+            // Nothing was written yet: what the subscriptions queued waits in the connection, which never starts. The
+            // caller answers with a problem and then completes the response (EventStreamFilter).
             node.closed(session, DisconnectReason.CLIENT_CLOSED.code());
-            async.complete();
             throw e;
         }
         response.setStatus(HttpServletResponse.SC_OK);
