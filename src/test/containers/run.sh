@@ -3,13 +3,14 @@
 # for each container, fetch it from Maven Central (cached in the local Maven repository), unpack it fresh,
 # start it on free ports of 127.0.0.1, deploy the WAR, run the contract suite against its base URL
 # (src/test/node/contract.test.mjs: REST publish → WebSocket delivery, recovery, sessions, OpenAPI, errors, and an
-# event stream: SSE events, its close event on DELETE of the session, resumption from Last-Event-ID),
+# event stream: SSE events, its close event on DELETE of the session, resumption from Last-Event-ID) and the
+# STOMP suite (src/test/stomp/stomp.test.mjs: @stomp/stompjs on /stomp),
 # check its health endpoints and that its /metrics (behind the API key) counted what the suite did, undeploy it while
 # a WebSocket client watches for its 1001 close, check the container's log, and stop it.
 #
 # Usage: src/test/containers/run.sh [jetty tomcat10 tomcat11 tomcat11redis tomcat11kafka glassfish wildfly liberty
 #        libertyfeatures libertyee]   (default: all but libertyee)
-# Needs: java, mvn, node (with `npm ci` done in src/test/node), curl, and Debian's python3-prometheus-client (the
+# Needs: java, mvn, node (with `npm ci` done in src/test/node and src/test/stomp), curl, and Debian's python3-prometheus-client (the
 # metrics are read with the Prometheus client's parser; src/build/prerequisites.sh installs it); redis-server for
 # tomcat11redis; for tomcat11kafka, Kafka's jars in target/kafka-broker/lib (which `mvn verify` puts there; else this
 # script fetches them with mvn).
@@ -20,6 +21,7 @@ root=$(cd "$here/../../.." && pwd)
 war="${DUPLEX_WAR:-$root/target/duplex.war}"
 work="${DUPLEX_CONTAINERS_WORK:-$root/target/containers}"
 node_dir="$root/src/test/node"
+stomp_dir="$root/src/test/stomp"
 
 # Versions: the newest Maven Central serves here of each line (see docs/deploy.md).
 JETTY_VERSION=12.1.12
@@ -37,6 +39,7 @@ API_KEY=container-check-key-0123456789
 
 [ -f "$war" ] || { echo "no $war: run 'mvn -DskipTests package' first" >&2; exit 2; }
 [ -d "$node_dir/node_modules/ws" ] || (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
+[ -d "$stomp_dir/node_modules/@stomp/stompjs" ] || (cd "$stomp_dir" && npm ci --no-audit --no-fund --loglevel=error) || exit 2
 mkdir -p "$work/downloads"
 
 say() { printf '[%s] %s\n' "$current" "$*"; }
@@ -374,6 +377,12 @@ run_container() {
       say "health endpoints and /metrics: $(tr '\n' ' ' <"$dir/metrics-check.log" | sed 's/ok: //g')"
     else
       failures+=("health or metrics: $metrics_problem")
+    fi
+    # The STOMP door is a second @ServerEndpoint: the container must have found it too (after the metrics check, which
+    # counts what the contract suite did).
+    if ! (cd "$stomp_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" node --test --test-reporter=dot stomp.test.mjs >"$dir/stomp.log" 2>&1); then
+      failures+=("STOMP suite failed (see $dir/stomp.log)")
+      tail -40 "$dir/stomp.log"
     fi
     say "undeploying while a WebSocket session watches"
     (cd "$node_dir" && DUPLEX_URL="$base/" exec node close-watch.mjs 1001 90) >"$dir/close.log" 2>&1 &

@@ -17,7 +17,7 @@ class StompNodeIT {
         String apiKey = "stomp-node-key-0123456789";
         try (TestServer server = TestServer.start("api.key", apiKey, "heartbeat.interval", "500ms", "heartbeat.timeout", "2s")) {
             NodeSuite.run(dir, "stomp.test.mjs",
-                    Map.of("DUPLEX_URL", server.uri().toString(), "DUPLEX_API_KEY", apiKey), Duration.ofMinutes(2));
+                    Map.of("DUPLEX_URL", server.uri().toString(), "DUPLEX_API_KEY", apiKey, "DUPLEX_HEARTBEAT_MS", "500"), Duration.ofMinutes(2));
         }
     }
 }

@@ -31,6 +31,14 @@ final class StompFraming implements Framing {
     }
 
     private final StompVersion version;
+    /**
+     * The body of the message being fanned out: asked once per subscriber, worked out once per message (a string's data
+     * is parsed to get its text). Fan-outs of other messages on other threads only replace it.
+     */
+    private volatile Converted last;
+
+    private record Converted(ChannelMessage message, Bodies.Body body) {
+    }
 
     private StompFraming(StompVersion version) {
         this.version = version;
@@ -47,7 +55,7 @@ final class StompFraming implements Framing {
 
     @Override
     public OutboundFrame message(ChannelMessage message, String tag) {
-        Bodies.Body body = Bodies.of(message.data());
+        Bodies.Body body = body(message);
         StompHeaders headers = StompHeaders.builder()
                 .add("subscription", tag)
                 .add("message-id", Long.toString(message.offset()))
@@ -56,6 +64,15 @@ final class StompFraming implements Framing {
                 .add("epoch", message.epoch())
                 .build();
         return frame(new StompFrame(StompCommand.MESSAGE, headers, body.text()));
+    }
+
+    private Bodies.Body body(ChannelMessage message) {
+        Converted converted = last;
+        if (converted == null || converted.message() != message) {
+            converted = new Converted(message, Bodies.of(message.data()));
+            last = converted;
+        }
+        return converted.body();
     }
 
     @Override

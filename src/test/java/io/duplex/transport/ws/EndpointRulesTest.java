@@ -25,7 +25,7 @@ class EndpointRulesTest {
     @Test
     void everyServerEndpointAndItsConfiguratorArePublicConcreteAndHaveAPublicNoArgumentConstructor() throws Exception {
         List<Class<?>> endpoints = serverEndpoints();
-        assertTrue(endpoints.contains(DuplexEndpoint.class), "found the endpoints: " + endpoints);
+        assertTrue(endpoints.contains(DuplexEndpoint.class) && endpoints.contains(StompEndpoint.class), "found the endpoints: " + endpoints);
         for (Class<?> endpoint : endpoints) {
             assertInstantiableByAContainer(endpoint);
             Class<? extends ServerEndpointConfig.Configurator> configurator = endpoint.getAnnotation(ServerEndpoint.class).configurator();
