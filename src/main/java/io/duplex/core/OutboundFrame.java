@@ -1,5 +1,6 @@
 package io.duplex.core;
 
+import io.duplex.channel.Utf8;
 import io.duplex.protocol.ServerFrame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,12 @@ public final class OutboundFrame {
     }
 
     public static OutboundFrame of(ServerFrame frame) {
-        String text = frame.toJson();
-        return new OutboundFrame(text, utf8Length(text));
+        return of(frame.toJson());
+    }
+
+    /** A frame of this text, whichever door's protocol it is in. */
+    public static OutboundFrame of(String text) {
+        return new OutboundFrame(text, Utf8.length(text));
     }
 
     public String text() {
@@ -46,23 +51,5 @@ public final class OutboundFrame {
     @Override
     public String toString() {
         return text;
-    }
-
-    static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

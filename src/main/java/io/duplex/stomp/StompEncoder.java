@@ -1,5 +1,6 @@
 package io.duplex.stomp;
 
+import io.duplex.channel.Utf8;
 import java.util.Map;
 
 /**
@@ -25,7 +26,7 @@ public final class StompEncoder {
             out.append('\n');
         }
         if (!body.isEmpty() && !frame.headers().has("content-length")) {
-            out.append("content-length:").append(utf8Length(body)).append('\n');
+            out.append("content-length:").append(Utf8.length(body)).append('\n');
         }
         return out.append('\n').append(body).append('\0').toString();
     }
@@ -45,24 +46,5 @@ public final class StompEncoder {
                 out.append(c == '\n' || c == '\r' ? ' ' : c);
             }
         }
-    }
-
-    /** Octets of the text in UTF-8, without encoding it. */
-    public static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

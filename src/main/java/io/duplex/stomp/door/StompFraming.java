@@ -92,7 +92,7 @@ final class StompFraming implements Framing {
 
     OutboundFrame frame(StompFrame frame) {
         String text = StompEncoder.encode(frame, version);
-        return new OutboundFrame(text, StompEncoder.utf8Length(text));
+        return OutboundFrame.of(text);
     }
 
     @Override

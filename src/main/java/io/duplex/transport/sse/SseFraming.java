@@ -66,24 +66,6 @@ final class SseFraming implements Framing {
     }
 
     private static OutboundFrame frame(String text) {
-        return new OutboundFrame(text, utf8Length(text));
-    }
-
-    static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return OutboundFrame.of(text);
     }
 }
