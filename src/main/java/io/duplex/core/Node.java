@@ -153,6 +153,26 @@ public class Node {
         }
     }
 
+    /**
+     * Makes the session usable as {@code identity} without a Duplex token: for a door that authenticates its clients in
+     * its own protocol (Pusher: the app key at connection, an app-signed authorisation per private channel). The door
+     * checks what its clients may do itself; the identity is what operators see.
+     */
+    public void admit(ClientSession session, Identity identity) {
+        if (session.connected()) {
+            throw new DuplexException(ErrorCode.BAD_REQUEST, "already connected");
+        }
+        session.connected(identity);
+    }
+
+    /**
+     * Queues a frame of the door's own protocol for the session (an answer to the client, a keep-alive), in order with
+     * everything queued before it; false when the session is closing or its queue is full (then it is being closed).
+     */
+    public boolean reply(ClientSession session, OutboundFrame frame) {
+        return session.open() && session.reply(frame);
+    }
+
     /** The {@code refresh} command: a fresh token for the same user replaces the one about to expire. */
     public ServerFrame refresh(ClientSession session, long id, String token) {
         if (!tokens.enabled()) {
@@ -253,6 +273,16 @@ public class Node {
      * {@code tag} in the door's protocol (STOMP's subscription id: its frames carry it).
      */
     public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since, String tag) {
+        subscribe(session, id, channel, since, tag, null, null);
+    }
+
+    /**
+     * Subscribes as {@link #subscribe(ClientSession, long, ChannelName, StreamPosition, String)} does, the session shown
+     * in the channel's presence as {@code member} with {@code info} (a Pusher presence channel's user_id and user_info,
+     * given per channel) rather than as the session's user. Null member: the session's user, no info.
+     */
+    public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since, String tag, String member,
+            String info) {
         if (session.subscriptionMap().size() >= config.subscriptionsMax() && !session.subscriptionMap().containsKey(channel)) {
             throw new DuplexException(ErrorCode.LIMIT_EXCEEDED,
                     "a session may subscribe to " + config.subscriptionsMax() + " channels at most");
@@ -282,7 +312,7 @@ public class Node {
                 observer.recovery(wasRecovered, recovered.size());
             }
             act(channel, List.of(new Report(subscription, outcome)));
-            presence.add(channel, new PresenceEntry(session.id(), session.user()));
+            presence.add(channel, new PresenceEntry(session.id(), member == null ? session.user() : member, member == null ? null : info));
         } catch (RuntimeException e) {
             session.subscriptionMap().remove(channel, subscription);
             removeSubscription(subscription);

@@ -15,20 +15,28 @@ import java.util.Optional;
 public record PusherChannel(String appId, String name) {
     public static final int MAX_LENGTH = 164;
     private static final String PREFIX = "pusher:";
+    /** The channel of a signed-in user's own events ({@code sendToUser}): {@code #server-to-user-USER_ID}. */
+    public static final String USER_PREFIX = "#server-to-user-";
 
     /** What a channel's name prefix makes of it. */
     public enum Kind {
-        PUBLIC, PRIVATE, PRESENCE;
+        PUBLIC, PRIVATE, PRESENCE,
+        /** A signed-in user's own channel: only that user's sockets may subscribe, and no client events. */
+        USER;
 
         /** Whether subscribing needs an authorisation signed with the app's secret. */
         public boolean authorised() {
-            return this != PUBLIC;
+            return this == PRIVATE || this == PRESENCE;
         }
     }
 
     /** The channel, or empty when the name is not a valid Pusher channel name or too long once mapped. */
     public static Optional<PusherChannel> of(String appId, String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH || !name.chars().allMatch(PusherChannel::allowed)) {
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+            return Optional.empty();
+        }
+        String checked = name.startsWith(USER_PREFIX) ? name.substring(USER_PREFIX.length()) : name;
+        if (checked.isEmpty() || !checked.chars().allMatch(PusherChannel::allowed)) {
             return Optional.empty();
         }
         PusherChannel channel = new PusherChannel(appId, name);
@@ -67,6 +75,9 @@ public record PusherChannel(String appId, String name) {
     }
 
     public Kind kind() {
+        if (name.startsWith(USER_PREFIX)) {
+            return Kind.USER;
+        }
         if (name.startsWith("presence-")) {
             return Kind.PRESENCE;
         }

@@ -3,6 +3,7 @@ package io.duplex.pusher;
 import io.duplex.config.PusherApp;
 import io.duplex.core.ClientSession;
 import io.duplex.security.TokenBucket;
+import jakarta.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,8 @@ public final class PusherSocket {
     private final TokenBucket clientEvents;
     /** Presence channel name → this socket's member there: its user_id. */
     private final Map<String, String> memberships = new ConcurrentHashMap<>(1);
+    /** Presence channel name → the subscription_succeeded data the door read for it, until the framing takes it. */
+    private final Map<String, JsonObject> subscribedData = new ConcurrentHashMap<>(1);
     private volatile String user;
 
     PusherSocket(PusherApp app, String id, ClientSession session, int clientEventRate) {
@@ -51,6 +54,15 @@ public final class PusherSocket {
     /** Counts one client event against {@code pusher.client.events.rate}; false when over it. */
     boolean tryClientEvent() {
         return clientEvents.tryTake(System.nanoTime());
+    }
+
+    void subscribing(String channel, JsonObject data) {
+        subscribedData.put(channel, data);
+    }
+
+    /** The presence data of the subscription_succeeded of the channel (once), or null for a channel without. */
+    JsonObject takeSubscribedData(String channel) {
+        return subscribedData.remove(channel);
     }
 
     Map<String, String> memberships() {
