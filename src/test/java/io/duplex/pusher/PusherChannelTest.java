@@ -41,4 +41,13 @@ class PusherChannelTest {
         assertTrue(PusherChannel.of("1", "=".repeat(90)).isEmpty(), "270 characters once escaped");
         assertEquals(PusherChannel.Kind.PUBLIC, PusherChannel.of("1", "x".repeat(164)).orElseThrow().kind());
     }
+
+    @Test
+    void aSignedInUsersOwnChannelIsItsOwnKind() {
+        PusherChannel channel = PusherChannel.of("1001", "#server-to-user-carol").orElseThrow();
+        assertEquals(PusherChannel.Kind.USER, channel.kind());
+        assertEquals("pusher:1001:#server-to-user-carol", channel.duplex().value());
+        assertTrue(PusherChannel.of("1001", "#other").isEmpty());
+        assertTrue(PusherChannel.of("1001", "#server-to-user-").isEmpty());
+    }
 }
