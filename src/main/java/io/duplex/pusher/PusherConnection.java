@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * A Pusher socket as core sees it: the WebSocket under it writes the frames; keep-alives are {@code pusher:ping}; a close
  * carries the Pusher code that tells pusher-js what to do next ({@link #code}).
  */
-final class PusherConnection implements Connection {
+public final class PusherConnection implements Connection {
     /** How the transport closes the WebSocket with a code of the Pusher protocol. */
     public interface Closer {
         void close(int code, String reason);

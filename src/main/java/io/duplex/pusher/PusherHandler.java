@@ -165,8 +165,12 @@ public class PusherHandler {
         }
     }
 
-    /** A refused handshake (origin, plain ws:// in production, handshake rate), for the metrics. */
-    public void refused(DisconnectReason reason) {
+    /**
+     * A handshake the guard refused (origin, plain ws:// in production, handshake rate): closed with the Pusher code
+     * for the reason (4009, 4000, 4100) before any frame is read, and counted.
+     */
+    public void refused(DisconnectReason reason, PusherConnection.Closer closer) {
+        closer.close(PusherConnection.code(reason), reason.reason());
         node.handshakeRefused(reason);
     }
 

@@ -65,8 +65,7 @@ public class PusherEndpoint {
                 (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
         properties.clear();
         if (refused != null) {
-            connection.close(refused);
-            handler.refused(refused);
+            handler.refused(refused, connection::close);
             return;
         }
         List<String> protocol = ws.getRequestParameterMap().get("protocol");
