@@ -153,26 +153,6 @@ public class Node {
         }
     }
 
-    /**
-     * Makes the session usable as {@code identity} without a Duplex token: for a door that authenticates its clients in
-     * its own protocol (Pusher: the app key at connection, an app-signed authorisation per private channel). The door
-     * checks what its clients may do itself; the identity is what operators see.
-     */
-    public void admit(ClientSession session, Identity identity) {
-        if (session.connected()) {
-            throw new DuplexException(ErrorCode.BAD_REQUEST, "already connected");
-        }
-        session.connected(identity);
-    }
-
-    /**
-     * Queues a frame of the door's own protocol for the session (an answer to the client, a keep-alive), in order with
-     * everything queued before it; false when the session is closing or its queue is full (then it is being closed).
-     */
-    public boolean reply(ClientSession session, OutboundFrame frame) {
-        return session.open() && session.reply(frame);
-    }
-
     /** The {@code refresh} command: a fresh token for the same user replaces the one about to expire. */
     public ServerFrame refresh(ClientSession session, long id, String token) {
         if (!tokens.enabled()) {

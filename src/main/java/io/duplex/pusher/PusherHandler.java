@@ -94,9 +94,9 @@ public class PusherHandler {
             sockets.release(app);
             return null;
         }
-        node.admit(session, PUSHER_CLIENT);
+        node.connect(session, PUSHER_CLIENT);
         PusherSocket socket = new PusherSocket(app, newSocketId(), session, config.pusher().clientEventRate());
-        connection.pingWith(() -> node.reply(session, PusherFraming.frame(PusherFrames.ping())));
+        connection.pingWith(() -> send(session, PusherFrames.ping()));
         sockets.add(socket);
         long activityTimeout = Math.max(1, config.heartbeatInterval().toSeconds());
         reply(socket, PusherFrames.connectionEstablished(socket.id(), activityTimeout));
@@ -237,7 +237,14 @@ public class PusherHandler {
     }
 
     private void reply(PusherSocket socket, String frame) {
-        node.reply(socket.session(), PusherFraming.frame(frame));
+        send(socket.session(), frame);
+    }
+
+    /** A frame of the door's own (an answer, an error, a keep-alive), in order with what the session has queued. */
+    private static void send(ClientSession session, String frame) {
+        if (session.open()) {
+            session.reply(PusherFraming.frame(frame));
+        }
     }
 
     private void blocking(Runnable task) {
