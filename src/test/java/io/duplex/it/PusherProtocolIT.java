@@ -183,4 +183,37 @@ class PusherProtocolIT {
             }
         }
     }
+
+    @Test
+    void randomAndMutatedFramesAreAnsweredAndTheConnectionAndNodeCarryOn() {
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        List<String> valid = List.of("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"fuzz\"}}",
+                "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"presence-fuzz\",\"auth\":\"k:s\",\"channel_data\":\"{}\"}}",
+                "{\"event\":\"pusher:unsubscribe\",\"data\":{\"channel\":\"fuzz\"}}",
+                "{\"event\":\"client-x\",\"channel\":\"private-fuzz\",\"data\":{\"a\":[1,2,{}]}}",
+                "{\"event\":\"pusher:signin\",\"data\":{\"auth\":\"k:s\",\"user_data\":\"{\\\"id\\\":\\\"u\\\"}\"}}",
+                "{\"event\":\"pusher:ping\",\"data\":{}}");
+        String alphabet = "{}[]\":,\\ abcpusher-_:.@#=;0123456789\u00e9\u2028\u0000";
+        try (WsClient client = connected()) {
+            for (int i = 0; i < 600; i++) {
+                StringBuilder frame = new StringBuilder(valid.get(random.nextInt(valid.size())));
+                int edits = random.nextInt(4);
+                for (int e = 0; e < edits && frame.length() > 0; e++) {
+                    int at = random.nextInt(frame.length());
+                    switch (random.nextInt(3)) {
+                        case 0 -> frame.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                        case 1 -> frame.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                        default -> frame.setLength(at);
+                    }
+                }
+                client.send(frame.toString());
+            }
+            stillAnswers(client);
+            assertTrue(client.isOpen(), "seed " + seed);
+        }
+        try (WsClient another = connected()) {
+            stillAnswers(another);
+        }
+    }
 }
