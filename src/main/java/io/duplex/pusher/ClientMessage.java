@@ -37,12 +37,10 @@ public sealed interface ClientMessage {
     record ClientEvent(String event, String channel, String data) implements ClientMessage {
     }
 
-    JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
-
     /** Decodes a frame, or throws the {@link PusherError} Pusher answers such a frame with. */
     static ClientMessage decode(String text) {
         JsonValue parsed;
-        try (JsonReader reader = READERS.createReader(new StringReader(text))) {
+        try (JsonReader reader = Readers.FACTORY.createReader(new StringReader(text))) {
             parsed = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             throw new PusherError(null, "Invalid JSON: the message is not a JSON object");
@@ -88,7 +86,7 @@ public sealed interface ClientMessage {
             return object;
         }
         if (data instanceof JsonString string) {
-            try (JsonReader reader = READERS.createReader(new StringReader(string.getString()))) {
+            try (JsonReader reader = Readers.FACTORY.createReader(new StringReader(string.getString()))) {
                 if (reader.readValue() instanceof JsonObject object) {
                     return object;
                 }
@@ -113,5 +111,13 @@ public sealed interface ClientMessage {
 
     private static String shorten(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}
+
+/** The JSON reader factory of client frames: made once (a provider lookup per frame costs), kept out of the interface's API. */
+final class Readers {
+    static final JsonReaderFactory FACTORY = Json.createReaderFactory(Map.of());
+
+    private Readers() {
     }
 }
