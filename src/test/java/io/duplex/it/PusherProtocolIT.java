@@ -216,4 +216,14 @@ class PusherProtocolIT {
             stillAnswers(another);
         }
     }
+
+    @Test
+    void aBodyOverBatchMaxBytesIsRefusedWith413BeforeItIsRead() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(server.uri().resolve("apps/1001/events"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"data\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}"))
+                .build();
+        assertEquals(413, http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
 }

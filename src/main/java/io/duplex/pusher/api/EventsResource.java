@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -66,7 +67,8 @@ public class EventsResource {
 
     @POST
     @Path("events")
-    public String trigger(@PathParam("app_id") String appId, @Context UriInfo uri, byte[] body) {
+    public String trigger(@PathParam("app_id") String appId, @Context UriInfo uri, InputStream in) {
+        byte[] body = signed.body(in);
         PusherApp app = signed.app(appId, "POST", uri, body);
         JsonObject event = object(body);
         List<String> names = new ArrayList<>();
@@ -100,7 +102,8 @@ public class EventsResource {
 
     @POST
     @Path("batch_events")
-    public String batch(@PathParam("app_id") String appId, @Context UriInfo uri, byte[] body) {
+    public String batch(@PathParam("app_id") String appId, @Context UriInfo uri, InputStream in) {
+        byte[] body = signed.body(in);
         PusherApp app = signed.app(appId, "POST", uri, body);
         if (!(object(body).get("batch") instanceof JsonArray batch) || batch.isEmpty() || batch.size() > MAX_BATCH) {
             throw bad("a batch needs 1 to " + MAX_BATCH + " events in batch");

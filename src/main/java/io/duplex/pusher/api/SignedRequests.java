@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -53,6 +55,23 @@ public class SignedRequests {
             throw refuse(403, "App is disabled");
         }
         return app;
+    }
+
+    /**
+     * The request's body, read whole up to {@code batch.max.bytes} (a body is signed as a whole, so it is read before
+     * anything is checked); a larger one is refused with 413 without reading the rest.
+     */
+    byte[] body(InputStream in) {
+        int max = config.batchMaxBytes();
+        try {
+            byte[] body = in.readNBytes(max + 1);
+            if (body.length > max) {
+                throw refuse(413, "Request body is over " + max + " bytes (batch.max.bytes)");
+            }
+            return body;
+        } catch (IOException e) {
+            throw refuse(400, "The request body could not be read");
+        }
     }
 
     static WebApplicationException refuse(int status, String message) {

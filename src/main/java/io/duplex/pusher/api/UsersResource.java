@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -46,7 +47,8 @@ public class UsersResource {
     @POST
     @Path("{user_id}/terminate_connections")
     public String terminate(@PathParam("app_id") String appId, @PathParam("user_id") String userId, @Context UriInfo uri,
-            byte[] body) {
+            InputStream in) {
+        byte[] body = signed.body(in);
         PusherApp app = signed.app(appId, "POST", uri, body);
         List<PusherSocket> ofUser = sockets.ofUser(app.id(), userId);
         for (PusherSocket socket : ofUser) {
