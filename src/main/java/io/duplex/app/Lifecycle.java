@@ -42,6 +42,12 @@ public class Lifecycle {
                 + (config.bridges().isEmpty() ? "" : ", bridges " + String.join(", ", config.bridges())) + ", mode "
                 + config.mode().label() + "; " + security(config, checksTokens)
                 + (node.healthy() ? "" : "; the engine is not reachable yet: /api/health answers 503 until it is"));
+        if (!config.pusher().apps().isEmpty()) {
+            // Apps by id only: the setting that names them also holds their secrets.
+            LOG.info(() -> "Pusher Channels protocol 7 at " + root + "/app/{key} and " + root + "/apps/{id} for app "
+                    + config.pusher().apps().stream().map(a -> a.id() + (a.enabled() ? "" : " (disabled)"))
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
         if (config.engine().equals("memory") && !config.redisUri().value().equals(Setting.REDIS_URI.defaultValue())) {
             LOG.warning("redis.uri is set but engine is memory: the URI is not used; add engine=redis (--engine redis) to "
                     + "share channels through that Redis");

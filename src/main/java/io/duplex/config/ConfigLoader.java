@@ -120,7 +120,11 @@ public final class ConfigLoader {
                 new DuplexConfig.Sse((Duration) values.get(Setting.SSE_HEARTBEAT_INTERVAL), (Duration) values.get(Setting.SSE_RETRY)),
                 new DuplexConfig.Stomp(
                         (Integer) values.get(Setting.STOMP_HEADERS_MAX),
-                        Math.toIntExact((Long) values.get(Setting.STOMP_HEADER_MAX_BYTES))));
+                        Math.toIntExact((Long) values.get(Setting.STOMP_HEADER_MAX_BYTES))),
+                new DuplexConfig.Pusher(
+                        values.containsKey(Setting.PUSHER_APPS) ? castList(values.get(Setting.PUSHER_APPS)) : List.of(),
+                        (Integer) values.get(Setting.PUSHER_CLIENT_EVENTS_RATE),
+                        Math.toIntExact((Long) values.get(Setting.PUSHER_CLIENT_EVENT_MAX_BYTES))));
         checkConsistency(config);
         return config;
     }

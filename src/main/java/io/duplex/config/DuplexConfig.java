@@ -46,7 +46,8 @@ public record DuplexConfig(
         Management management,
         boolean wsNativeApi,
         Sse sse,
-        Stomp stomp) {
+        Stomp stomp,
+        Pusher pusher) {
 
     /** The configuration with every setting at its default. */
     public static DuplexConfig defaults() {
@@ -110,6 +111,22 @@ public record DuplexConfig(
 
     /** Limits against abuse, per connection, user and client address. */
     public record Limits(int connectionsPerUser, int publishRate, int handshakeRate, boolean compression) {
+    }
+
+    /**
+     * The Pusher Channels door (docs/protocols.md): its apps, and the limits of the client events of one connection.
+     */
+    public record Pusher(List<PusherApp> apps, int clientEventRate, int clientEventMaxBytes) {
+
+        /** The app clients connect to with this key. */
+        public Optional<PusherApp> appByKey(String key) {
+            return apps.stream().filter(a -> a.key().equals(key)).findFirst();
+        }
+
+        /** The app the HTTP API names by this id. */
+        public Optional<PusherApp> appById(String id) {
+            return apps.stream().filter(a -> a.id().equals(id)).findFirst();
+        }
     }
 
     /**

@@ -299,7 +299,21 @@ public enum Setting {
             "Bytes of messages waiting for the broker. Full: with mqtt.out.unavailable=fail publishes to exported channels "
                     + "are refused with engine_unavailable; with buffer the new message is dropped and counted."),
     MQTT_OUT_TIMEOUT("mqtt.out.timeout", "2m", ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)),
-            "How long a message may wait for the broker to take it. Longer: dropped, logged and counted.");
+            "How long a message may wait for the broker to take it. Longer: dropped, logged and counted."),
+
+    // ---- Pusher Channels protocol 7 (docs/protocols.md) ----
+    PUSHER_APPS("pusher.apps", null, PusherValues.apps(),
+            "The Pusher Channels apps this node serves to pusher-js and the pusher server SDKs: clients connect to "
+                    + "/app/KEY, the HTTP API is /apps/ID/…, and SECRET signs channel authorisations and API requests. An "
+                    + "app's connections=N limits the connections this node holds for it (one more: closed with 4004); "
+                    + "disabled closes its connections with 4003 and answers its API requests 403. Unset: no Pusher "
+                    + "door (/app/… closes with 4001, /apps/… answers 404). A secret: never logged."),
+    PUSHER_CLIENT_EVENTS_RATE("pusher.client.events.rate", "10", ValueType.integer(1, 100_000),
+            "Client events (client-…) per second one Pusher connection may send (bursts of as many allowed). More: "
+                    + "the event is not delivered and is answered pusher:error 4301; the connection stays open."),
+    PUSHER_CLIENT_EVENT_MAX_BYTES("pusher.client.event.max.bytes", "10KiB", ValueType.size(16, 1024L * 1024),
+            "Largest data of one client event (client-…), in UTF-8. Larger: not delivered, answered pusher:error 4301; "
+                    + "the connection stays open. Events of the HTTP API are held to message.max.bytes.");
 
     private final String key;
     private final String defaultValue;

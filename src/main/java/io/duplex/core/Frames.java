@@ -1,6 +1,7 @@
 package io.duplex.core;
 
 import io.duplex.channel.ChannelMessage;
+import java.util.Arrays;
 
 /**
  * One message's frames during one fan-out: encoded once per framing, however many subscribers share it. Almost every
@@ -8,45 +9,45 @@ import io.duplex.channel.ChannelMessage;
  */
 final class Frames {
     private final ChannelMessage message;
-    private Framing firstFraming;
-    private OutboundFrame first;
-    /** Framings after the first, and their frames, side by side; null until a second framing is met. */
-    private Framing[] framings;
-    private OutboundFrame[] frames;
-    private int more;
+    /** Framings met so far, each with its shared frame (null when not shared) and the tag it excludes (usually null). */
+    private Framing[] framings = new Framing[2];
+    private OutboundFrame[] frames = new OutboundFrame[2];
+    private String[] excluded = new String[2];
+    private int count;
 
     Frames(ChannelMessage message) {
         this.message = message;
     }
 
-    /** The frame for this subscription: shared with every subscriber of its framing, unless the framing says not. */
+    /**
+     * The frame for this subscription: shared with every subscriber of its framing, unless the framing says not; null
+     * when the framing excludes this subscription from the message ({@link Framing#excluded}).
+     */
     OutboundFrame of(Subscription subscription) {
         Framing framing = subscription.framing();
-        if (!framing.shared()) {
-            return framing.message(message, subscription.tag());
+        int slot = slot(framing);
+        String tag = subscription.tag();
+        if (tag != null && tag.equals(excluded[slot])) {
+            return null;
         }
-        if (framing == firstFraming) {
-            return first;
-        }
-        if (firstFraming == null) {
-            firstFraming = framing;
-            first = framing.message(message, null);
-            return first;
-        }
-        for (int i = 0; i < more; i++) {
+        return framing.shared() ? frames[slot] : framing.message(message, tag);
+    }
+
+    /** The slot of the framing, filled on first use with its shared frame and the tag it excludes. */
+    private int slot(Framing framing) {
+        for (int i = 0; i < count; i++) {
             if (framings[i] == framing) {
-                return frames[i];
+                return i;
             }
         }
-        if (framings == null || more == framings.length) {
-            int size = framings == null ? 4 : framings.length * 2;
-            framings = framings == null ? new Framing[size] : java.util.Arrays.copyOf(framings, size);
-            frames = frames == null ? new OutboundFrame[size] : java.util.Arrays.copyOf(frames, size);
+        if (count == framings.length) {
+            framings = Arrays.copyOf(framings, count * 2);
+            frames = Arrays.copyOf(frames, count * 2);
+            excluded = Arrays.copyOf(excluded, count * 2);
         }
-        OutboundFrame frame = framing.message(message, null);
-        framings[more] = framing;
-        frames[more] = frame;
-        more++;
-        return frame;
+        framings[count] = framing;
+        frames[count] = framing.shared() ? framing.message(message, null) : null;
+        excluded[count] = framing.excluded(message);
+        return count++;
     }
 }

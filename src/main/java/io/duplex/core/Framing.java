@@ -27,6 +27,15 @@ public interface Framing {
      */
     OutboundFrame message(ChannelMessage message, String tag);
 
+    /**
+     * The tag of the one subscription of this framing that must not receive the message, or null (the default): a
+     * Pusher event's {@code socket_id}, its sender's or the one an HTTP API trigger excluded. Asked once per message per
+     * framing in a fan-out; a subscription so excluded still counts the message as sent (its offset moves on).
+     */
+    default String excluded(ChannelMessage message) {
+        return null;
+    }
+
     /** Whether {@link #message} ignores the tag, so one frame serves every subscriber of this framing. */
     default boolean shared() {
         return true;

@@ -253,6 +253,16 @@ public class Node {
      * {@code tag} in the door's protocol (STOMP's subscription id: its frames carry it).
      */
     public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since, String tag) {
+        subscribe(session, id, channel, since, tag, null, null);
+    }
+
+    /**
+     * Subscribes as {@link #subscribe(ClientSession, long, ChannelName, StreamPosition, String)} does, the session shown
+     * in the channel's presence as {@code member} with {@code info} (a Pusher presence channel's user_id and user_info,
+     * given per channel) rather than as the session's user. Null member: the session's user, no info.
+     */
+    public void subscribe(ClientSession session, long id, ChannelName channel, StreamPosition since, String tag, String member,
+            String info) {
         if (session.subscriptionMap().size() >= config.subscriptionsMax() && !session.subscriptionMap().containsKey(channel)) {
             throw new DuplexException(ErrorCode.LIMIT_EXCEEDED,
                     "a session may subscribe to " + config.subscriptionsMax() + " channels at most");
@@ -282,7 +292,7 @@ public class Node {
                 observer.recovery(wasRecovered, recovered.size());
             }
             act(channel, List.of(new Report(subscription, outcome)));
-            presence.add(channel, new PresenceEntry(session.id(), session.user()));
+            presence.add(channel, new PresenceEntry(session.id(), member == null ? session.user() : member, member == null ? null : info));
         } catch (RuntimeException e) {
             session.subscriptionMap().remove(channel, subscription);
             removeSubscription(subscription);

@@ -105,7 +105,7 @@ final class Subscription {
             session.send(reply);
         }
         for (ChannelMessage message : recovered) {
-            session.send(framing.message(message, tag));
+            send(message);
         }
         epoch = position.epoch();
         offset = position.offset();
@@ -139,7 +139,7 @@ final class Subscription {
                 return interrupt();
             }
             offset = message.offset();
-            if (!session.send(framing.message(message, tag))) {
+            if (!send(message)) {
                 return Outcome.OVERFLOW;
             }
         }
@@ -216,6 +216,15 @@ final class Subscription {
             return Outcome.GAP;
         }
         offset = message.offset();
-        return session.send(frame) ? Outcome.OK : Outcome.OVERFLOW;
+        // A null frame: the framing excludes this subscription from the message (Framing.excluded); it counts as sent.
+        return frame == null || session.send(frame) ? Outcome.OK : Outcome.OVERFLOW;
+    }
+
+    /** Sends a message read from history in this subscription's framing, unless the framing excludes it. */
+    private boolean send(ChannelMessage message) {
+        if (tag != null && tag.equals(framing.excluded(message))) {
+            return true;
+        }
+        return session.send(framing.message(message, tag));
     }
 }

@@ -24,7 +24,7 @@ class FramesTest {
             new ChannelMessage(NEWS, "E", 1, Payload.of(Json.createValue(1)), Instant.EPOCH, Publishing.TEST);
 
     /** A door's framing that counts what it encoded. */
-    private static final class Counting implements Framing {
+    private static class Counting implements Framing {
         final AtomicInteger encoded = new AtomicInteger();
         final boolean shared;
 
@@ -127,5 +127,36 @@ class FramesTest {
             assertSame(firsts.get(i), frames.of(subscriber(doors.get(i), null)));
             assertEquals(1, doors.get(i).encoded.get());
         }
+    }
+
+    @Test
+    void theSubscriptionAFramingExcludesGetsNothingAndTheOthersShareTheFrame() {
+        Counting pusher = new Counting(true) {
+            @Override
+            public String excluded(ChannelMessage message) {
+                return "12.34";
+            }
+        };
+        Frames frames = new Frames(MESSAGE);
+        OutboundFrame shared = frames.of(subscriber(pusher, "56.78"));
+        assertEquals(null, frames.of(subscriber(pusher, "12.34")));
+        assertSame(shared, frames.of(subscriber(pusher, "90.12")));
+        assertEquals(1, pusher.encoded.get());
+    }
+
+    @Test
+    void anExcludedMessageCountsAsSentSoTheNextOneIsNoGap() {
+        Counting pusher = new Counting(true) {
+            @Override
+            public String excluded(ChannelMessage message) {
+                return message.offset() == 1 ? "me" : null;
+            }
+        };
+        Subscription mine = subscriber(pusher, "me");
+        mine.activate(null, new StreamPosition("E", 0), List.of());
+        ChannelMessage second = new ChannelMessage(NEWS, "E", 2, Payload.of(Json.createValue(2)), Instant.EPOCH, Publishing.TEST);
+        assertEquals(Subscription.Outcome.OK, mine.deliver(MESSAGE, new Frames(MESSAGE).of(mine)));
+        assertEquals(Subscription.Outcome.OK, mine.deliver(second, new Frames(second).of(mine)));
+        assertEquals(2, mine.offset());
     }
 }

@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisPresence implements Presence {
     private static final RedisScript LIST = RedisScript.load("presence-list.lua");
+    /**
+     * Between an entry's user and its info (JSON text, a Pusher member's user_info): JSON text never holds it raw, so
+     * the last one in a value is the separator whatever the user name holds.
+     */
+    private static final char INFO_SEPARATOR = '\u001f';
 
     private final RedisConnections redis;
     private final Duration ttl;
@@ -87,7 +92,14 @@ public final class RedisPresence implements Presence {
         for (int i = 0; i + 1 < live.size(); i += 2) {
             String value = (String) live.get(i + 1);
             int colon = value.indexOf(':');
-            entries.add(new PresenceEntry((String) live.get(i), colon < 0 ? null : value.substring(colon + 1)));
+            String user = colon < 0 ? null : value.substring(colon + 1);
+            String info = null;
+            int separator = user == null ? -1 : user.lastIndexOf(INFO_SEPARATOR);
+            if (separator >= 0) {
+                info = user.substring(separator + 1);
+                user = user.substring(0, separator);
+            }
+            entries.add(new PresenceEntry((String) live.get(i), user, info));
         }
         entries.sort(Comparator.comparing(PresenceEntry::session));
         return entries;
@@ -119,7 +131,10 @@ public final class RedisPresence implements Presence {
     }
 
     private static String value(PresenceEntry entry, long expiry) {
-        return entry.user() == null ? Long.toString(expiry) : expiry + ":" + entry.user();
+        if (entry.user() == null) {
+            return Long.toString(expiry);
+        }
+        return entry.info() == null ? expiry + ":" + entry.user() : expiry + ":" + entry.user() + INFO_SEPARATOR + entry.info();
     }
 
     /** Stops refreshing: this node's entries leave presence within the TTL, as when a node dies. */

@@ -110,10 +110,15 @@ class JakartaConnection implements Connection {
 
     @Override
     public void close(DisconnectReason reason) {
+        close(reason.code(), reason.reason());
+    }
+
+    /** Closes with a code of another door's protocol (Pusher's 4001…4201), without blocking the caller. */
+    void close(int code, String phrase) {
         run(() -> {
             try {
                 if (session.isOpen()) {
-                    session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(reason.code()), reason.reason()));
+                    session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), phrase));
                 }
             } catch (IOException | IllegalStateException e) {
                 LOG.log(Level.FINE, "close failed: {0}", e.toString());
