@@ -4,7 +4,6 @@ import io.duplex.config.DuplexConfig;
 import io.duplex.core.ClientSession;
 import io.duplex.core.ConnectionHandler;
 import io.duplex.core.Scheduler;
-import io.duplex.error.DisconnectReason;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -14,10 +13,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -62,25 +58,14 @@ public class DuplexEndpoint {
 
     @OnOpen
     public void open(Session ws) {
-        ws.setMaxTextMessageBufferSize(config.frameMaxBytes());
-        // Binary frames are answered with an error frame; the same size limit as text decides when to close.
-        ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
-        // The heartbeat closes silent clients first, with 4004; the container's idle timeout is only a backstop.
-        ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
-        JakartaConnection connection = Connections.open(ws, scheduler.blocking(), config.wsNativeApi());
-        Map<String, Object> properties = ws.getUserProperties();
-        DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
-                (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
-        // What the handshake noted (ours, and the container's addresses and locales) is read: an idle connection
-        // should not keep it for its lifetime, times every connection.
-        properties.clear();
-        if (refused != null) {
+        Opening.Opened opened = Opening.open(ws, config, scheduler, guard);
+        if (opened.refused() != null) {
             // Closed before a frame is read: nothing the client sends is ever seen.
-            connection.close(refused);
-            handler.refused(refused);
+            opened.connection().close(opened.refused());
+            handler.refused(opened.refused());
             return;
         }
-        session = handler.opened(connection);
+        session = handler.opened(opened.connection());
     }
 
     @OnMessage
@@ -113,24 +98,6 @@ public class DuplexEndpoint {
 
     @OnError
     public void error(Session ws, Throwable failure) {
-        // Frames over the limit, broken protocol, idle timeouts and dropped connections are raised by the
-        // container: it closes the connection (1009, 1002, 1001, 1006) and @OnClose cleans up. Only a
-        // failure raised in Duplex's own code is worth a stack trace.
-        if (raisedByDuplex(failure)) {
-            LOG.log(Level.WARNING, "WebSocket error on " + session, failure);
-        } else {
-            LOG.log(Level.FINE, "{0}: {1}", new Object[] {session, failure.toString()});
-        }
-    }
-
-    /** Whether the failure was thrown by Duplex's code: the first frame that is not the JDK's is ours. */
-    static boolean raisedByDuplex(Throwable failure) {
-        for (StackTraceElement frame : failure.getStackTrace()) {
-            String name = frame.getClassName();
-            if (!(name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun."))) {
-                return name.startsWith("io.duplex.");
-            }
-        }
-        return false;
+        Opening.failed(LOG, session, failure);
     }
 }

@@ -2,7 +2,6 @@ package io.duplex.transport.ws;
 
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Scheduler;
-import io.duplex.error.DisconnectReason;
 import io.duplex.pusher.PusherHandler;
 import io.duplex.pusher.PusherSocket;
 import jakarta.enterprise.inject.spi.CDI;
@@ -15,11 +14,8 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -56,16 +52,10 @@ public class PusherEndpoint {
 
     @OnOpen
     public void open(Session ws, @PathParam("key") String key) {
-        ws.setMaxTextMessageBufferSize(config.frameMaxBytes());
-        ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
-        ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
-        JakartaConnection connection = Connections.open(ws, scheduler.blocking(), config.wsNativeApi());
-        Map<String, Object> properties = ws.getUserProperties();
-        DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
-                (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
-        properties.clear();
-        if (refused != null) {
-            handler.refused(refused, connection::close);
+        Opening.Opened opened = Opening.open(ws, config, scheduler, guard);
+        JakartaConnection connection = opened.connection();
+        if (opened.refused() != null) {
+            handler.refused(opened.refused(), connection::close);
             return;
         }
         List<String> protocol = ws.getRequestParameterMap().get("protocol");
@@ -102,7 +92,6 @@ public class PusherEndpoint {
 
     @OnError
     public void error(Session ws, Throwable failure) {
-        // As DuplexEndpoint: the container's own failures close the connection and @OnClose cleans up.
-        LOG.log(Level.FINE, "{0}: {1}", new Object[] {socket, failure.toString()});
+        Opening.failed(LOG, socket, failure);
     }
 }

@@ -2,7 +2,6 @@ package io.duplex.transport.ws;
 
 import io.duplex.config.DuplexConfig;
 import io.duplex.core.Scheduler;
-import io.duplex.error.DisconnectReason;
 import io.duplex.stomp.door.StompHandler;
 import io.duplex.stomp.door.StompSession;
 import jakarta.enterprise.inject.spi.CDI;
@@ -14,12 +13,9 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -57,25 +53,18 @@ public class StompEndpoint {
 
     @OnOpen
     public void open(Session ws) {
-        ws.setMaxTextMessageBufferSize(config.frameMaxBytes());
-        ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
-        ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
-        JakartaConnection connection = Connections.open(ws, scheduler.blocking(), config.wsNativeApi());
-        Map<String, Object> properties = ws.getUserProperties();
-        DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
-                (URI) properties.get(EndpointConfigurator.REQUEST_URI), connection.remoteHost());
-        String token = bearer((String) properties.get(EndpointConfigurator.AUTHORIZATION));
-        properties.clear();
-        if (refused != null) {
-            connection.close(refused);
-            handler.refused(refused);
+        Opening.Opened opened = Opening.open(ws, config, scheduler, guard);
+        if (opened.refused() != null) {
+            opened.connection().close(opened.refused());
+            handler.refused(opened.refused());
             return;
         }
+        String token = bearer(opened.authorization());
         if (token == null) {
             List<String> query = ws.getRequestParameterMap().get("token");
             token = query == null || query.isEmpty() ? null : query.get(0);
         }
-        session = handler.opened(connection, token);
+        session = handler.opened(opened.connection(), token);
     }
 
     private static String bearer(String authorization) {
@@ -114,11 +103,6 @@ public class StompEndpoint {
 
     @OnError
     public void error(Session ws, Throwable failure) {
-        // As on /ws: what the container raises (frames over the limit, dropped connections) closes the connection.
-        if (DuplexEndpoint.raisedByDuplex(failure)) {
-            LOG.log(Level.WARNING, "WebSocket error on STOMP " + session, failure);
-        } else {
-            LOG.log(Level.FINE, "{0}: {1}", new Object[] {session, failure.toString()});
-        }
+        Opening.failed(LOG, session, failure);
     }
 }
