@@ -200,6 +200,12 @@ public class PusherHandler {
             socket.takeSubscribedData(channel.name());
         }
         socket.memberships().put(channel.name(), member.userId());
+        if (!socket.session().open()) {
+            // Closed while joining: closed() may have read the memberships before this one, and would send no
+            // member_removed for it; so nobody is told it joined either.
+            socket.memberships().remove(channel.name());
+            return;
+        }
         if (!joining.alreadyMember()) {
             members.added(channel, member, socket.id());
         }
