@@ -418,6 +418,10 @@ run_container() {
   if grep -E "(SEVERE|ERROR)" <<<"$everything" | grep -qiE "duplex|io\.duplex"; then
     failures+=("errors mention Duplex: $(grep -E '(SEVERE|ERROR)' <<<"$everything" | grep -iE 'duplex' | head -2)")
   fi
+  # Weld's request context set up on one thread and torn down on another (an async request it should not see).
+  if grep -qE "WELD-00071[45]" <<<"$everything"; then
+    failures+=("Weld's request context crossed threads: $(grep -E 'WELD-00071[45]' <<<"$everything" | head -1)")
+  fi
   # Liberty marks errors with E and a message id ending in E, and files an FFDC incident for an exception.
   if grep -qE " E [A-Z]{4,5}[0-9]{4}E:|FFDC1015I" <<<"$everything"; then
     failures+=("the container reports errors: $(grep -E ' E [A-Z]{4,5}[0-9]{4}E:|FFDC1015I' <<<"$everything" | head -2)")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.EventStream;
 import io.duplex.testing.RawWebSocket;
 import io.duplex.testing.Tokens;
 import io.duplex.testing.WarProcess;
@@ -82,6 +83,16 @@ class ProductionModeIT {
                 assertTrue(socket.readFrame().text().contains("\"connected\""));
                 socket.sendText("{\"id\":2,\"type\":\"refresh\",\"token\":\"" + forged + "\"}");
                 assertTrue(socket.readFrame().text().contains("unauthorized"));
+            }
+            // An event stream: https only; EventSource's ?token= works through the proxy, and is never logged (below).
+            URI events = base.resolve("api/channels/news/events?token=" + token);
+            assertEquals(403, http.send(HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.discarding()).statusCode(),
+                    "plain HTTP is refused in production mode");
+            assertEquals(401, http.send(HttpRequest.newBuilder(base.resolve("api/channels/news/events?token=" + forged))
+                    .header("X-Forwarded-Proto", "https").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            try (EventStream stream = EventStream.open(events, viaProxy)) {
+                assertEquals(200, stream.status());
+                stream.awaitEvent(e -> e.event().equals("subscribed"));
             }
             war.terminate();
             war.awaitExit();

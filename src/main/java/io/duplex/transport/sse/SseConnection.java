@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,8 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
     private volatile ClientSession session;
     private volatile long lastWriteNanos = System.nanoTime();
     private ScheduledFuture<?> heartbeat;
+    /** The node's timer: it also ends the response (see {@link #endResponse}); null until started. */
+    private volatile ScheduledExecutorService timer;
     /** Guarded by this: the write under way and how far it got. */
     private Write current;
     private Stage stage;
@@ -86,6 +89,7 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
     /** Starts writing: the listeners are set, the prelude goes first, then comments every {@code interval} of silence. */
     void start(ClientSession session, String prelude, ScheduledExecutorService timer, Duration interval) {
         this.session = session;
+        this.timer = timer;
         async.addListener(this);
         // Non-blocking from here: the container calls onWritePossible, and isReady() may be asked.
         out.setWriteListener(this);
@@ -281,11 +285,7 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
         if (open != null) {
             handler.closed(open, DisconnectReason.CLIENT_CLOSED.code());
         }
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            // Already completed by the container.
-        }
+        endResponse();
     }
 
     private void complete() {
@@ -296,10 +296,34 @@ final class SseConnection implements Connection, WriteListener, AsyncListener {
             ended = true;
             cancelHeartbeat();
         }
+        endResponse();
+    }
+
+    /**
+     * Completes the async request on a thread of Duplex's own. The caller may be the thread of another request (the
+     * {@code DELETE} of the session over REST ends the stream): completing there makes the container run this
+     * request's end, and Weld's request listener, on that other request's thread, and Weld then leaves its
+     * request-context ThreadLocal on the pooled thread (Tomcat 11 reported the leak at undeploy). From a thread that is
+     * not the container's, the container ends the request on one of its own.
+     */
+    private void endResponse() {
+        Runnable end = () -> {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // Already completed by the container.
+            }
+        };
+        ScheduledExecutorService executor = timer;
+        if (executor == null) {
+            end.run();
+            return;
+        }
         try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            // Already completed by the container.
+            executor.execute(end);
+        } catch (RejectedExecutionException e) {
+            // The node is stopping: its threads are gone.
+            end.run();
         }
     }
 
