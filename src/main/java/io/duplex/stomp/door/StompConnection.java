@@ -28,6 +28,10 @@ public final class StompConnection implements Connection {
     private volatile StompVersion version = StompVersion.V1_2;
     private volatile OutboundFrame farewell;
     private volatile ScheduledFuture<?> heartBeats;
+    /** Guarded by this: a write of the session's outbox is outstanding. */
+    private boolean writing;
+    /** Guarded by this: the last frame and the close, waiting for that write to end. */
+    private Runnable afterWrite;
 
     /** @param transport the WebSocket connection, which writes text messages */
     public StompConnection(Connection transport) {
@@ -36,7 +40,21 @@ public final class StompConnection implements Connection {
 
     @Override
     public void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
-        transport.send(frames, done);
+        synchronized (this) {
+            writing = true;
+        }
+        transport.send(frames, failure -> {
+            Runnable next;
+            synchronized (this) {
+                writing = false;
+                next = afterWrite;
+                afterWrite = null;
+            }
+            done.accept(failure);
+            if (next != null) {
+                next.run();
+            }
+        });
     }
 
     @Override
@@ -52,12 +70,19 @@ public final class StompConnection implements Connection {
             last = stompFraming().frame(new StompFrame(StompCommand.ERROR,
                     StompHeaders.of("message", reason.reason(), "code", Integer.toString(reason.code())), ""));
         }
-        if (last == null) {
-            transport.close(reason);
-            return;
-        }
+        OutboundFrame frame = last;
         // Written before the close frame; closed whether or not it could be written.
-        transport.send(List.of(last), failure -> transport.close(reason));
+        Runnable finish = frame == null ? () -> transport.close(reason)
+                : () -> transport.send(List.of(frame), failure -> transport.close(reason));
+        synchronized (this) {
+            if (writing) {
+                // One write at a time (Tomcat and Tyrus refuse a second while one is outstanding, and the RECEIPT
+                // of DISCONNECT was lost that way): the last frame follows what the outbox is writing.
+                afterWrite = finish;
+                return;
+            }
+        }
+        finish.run();
     }
 
     @Override

@@ -64,6 +64,60 @@ class StompConnectionTest {
         assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0", "close 1000"), transport.events);
     }
 
+    /** Like Tomcat's and Tyrus's: a second write while one is outstanding is refused; completes when told. */
+    private static final class OneWriteAtATime implements Connection {
+        final List<String> events = new ArrayList<>();
+        Consumer<Throwable> outstanding;
+
+        @Override
+        public void send(List<OutboundFrame> frames, Consumer<Throwable> done) {
+            if (outstanding != null) {
+                throw new IllegalStateException("The remote endpoint was in state [TEXT_FULL_WRITING]");
+            }
+            frames.forEach(f -> events.add("send " + f.text()));
+            outstanding = done;
+        }
+
+        void complete() {
+            Consumer<Throwable> done = outstanding;
+            outstanding = null;
+            done.accept(null);
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public void close(DisconnectReason reason) {
+            events.add("close " + reason.code());
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1:1";
+        }
+    }
+
+    @Test
+    void theLastFrameWaitsForTheWriteUnderWayInsteadOfBeingRefused() {
+        OneWriteAtATime transport = new OneWriteAtATime();
+        StompConnection connection = new StompConnection(transport);
+        List<Throwable> outcomes = new ArrayList<>();
+        // The outbox is writing a SUBSCRIBE's RECEIPT when DISCONNECT is carried out.
+        connection.send(List.of(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "1")))),
+                outcomes::add);
+        connection.farewell(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "2"))));
+        connection.close(DisconnectReason.CLIENT_CLOSED);
+        assertEquals(List.of("send RECEIPT\nreceipt-id:1\n\n\0"), transport.events, "nothing more while a write is out");
+
+        transport.complete();
+        assertEquals(List.of("send RECEIPT\nreceipt-id:1\n\n\0", "send RECEIPT\nreceipt-id:2\n\n\0"), transport.events);
+        transport.complete();
+        assertEquals(List.of("send RECEIPT\nreceipt-id:1\n\n\0", "send RECEIPT\nreceipt-id:2\n\n\0", "close 1000"), transport.events);
+        assertEquals(1, outcomes.size());
+    }
+
     @Test
     void aClientTooSlowToReadOrGoneIsClosedWithoutAFrameToWaitFor() {
         for (DisconnectReason reason : List.of(DisconnectReason.TOO_SLOW, DisconnectReason.SEND_STALLED, DisconnectReason.CLIENT_CLOSED)) {
