@@ -364,7 +364,7 @@ run_container() {
     fi
   else
     say "healthy after $((SECONDS - started)) s; running the contract suite against $base/"
-    if ! (cd "$node_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" node --test --test-reporter=dot contract.test.mjs >"$dir/contract.log" 2>&1); then
+    if ! (cd "$node_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" timeout 300 node --test --test-timeout=60000 --test-reporter=dot contract.test.mjs >"$dir/contract.log" 2>&1); then
       failures+=("contract suite failed (see $dir/contract.log)")
       tail -40 "$dir/contract.log"
     fi
@@ -380,7 +380,7 @@ run_container() {
     fi
     # The STOMP door is a second @ServerEndpoint: the container must have found it too (after the metrics check, which
     # counts what the contract suite did).
-    if ! (cd "$stomp_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" node --test --test-reporter=dot stomp.test.mjs >"$dir/stomp.log" 2>&1); then
+    if ! (cd "$stomp_dir" && DUPLEX_URL="$base/" DUPLEX_API_KEY="$API_KEY" timeout 300 node --test --test-timeout=60000 --test-reporter=dot stomp.test.mjs >"$dir/stomp.log" 2>&1); then
       failures+=("STOMP suite failed (see $dir/stomp.log)")
       tail -40 "$dir/stomp.log"
     fi
