@@ -203,7 +203,7 @@ public class Node {
 
     /**
      * Sends a message to one session as a {@code direct} push; false if the session is closing or not yet connected.
-     * Throws {@code bad_request} for a session whose door has no direct messages (an SSE stream).
+     * Throws {@code bad_request} for a session whose door has no direct messages ({@link Framing#direct} gives none).
      */
     public boolean push(ClientSession session, Payload data) {
         checkSize(data);
