@@ -91,11 +91,14 @@ public final class EmbeddedServer implements AutoCloseable {
         // The WAR's jars need no scanning: its initializers are found by ServiceLoader, its own classes are
         // scanned anyway, and scanning Swagger's and Jackson's jars would only slow the start.
         webapp.setAttribute("org.eclipse.jetty.server.webapp.WebInfIncludeJarPattern", "^$");
-        // Jetty hides its own classes from web applications. The WAR's WebSocket transport writes frames through
-        // Jetty's API when it can see it (io.duplex.transport.ws.JettyConnection, ws.api=native): several frames
-        // per system call, each message's bytes shared by its subscribers. Only these classes are shown.
+        // Jetty hides its own classes from web applications. The WAR's WebSocket transport uses Jetty's API when it
+        // can see it (ws.api=native): /ws on Jetty's core WebSocket API without the Jakarta layer
+        // (io.duplex.transport.ws.NativeDoor: what it needs of the upgrade request are its headers and address), and
+        // frames written several per system call, each message's bytes shared by its subscribers
+        // (io.duplex.transport.ws.JettyFrames). Only these classes are shown.
         webapp.getHiddenClassMatcher().exclude("org.eclipse.jetty.websocket.core.",
-                "org.eclipse.jetty.ee10.websocket.jakarta.common.", "org.eclipse.jetty.util.Callback");
+                "org.eclipse.jetty.ee10.websocket.jakarta.common.", "org.eclipse.jetty.util.Callback",
+                "org.eclipse.jetty.http.pathmap.", "org.eclipse.jetty.http.HttpFields", "org.eclipse.jetty.server.ConnectionMetaData");
         // Not the TLS password: the connector has used it, the application has no use for it, and a context
         // parameter is readable by any code in the WAR and shown in Jetty's dumps.
         commandLine.values().forEach((setting, value) -> {

@@ -33,8 +33,8 @@ class ExecutableWarIT {
                 client.subscribe("war.channel");
                 rest.publish("war.channel", "{\"hello\":\"from REST\"}");
                 assertEquals("from REST", client.awaitMessages("war.channel", 1).get(0).getJsonObject("data").getString("hello"));
-                // The embedded server lets the WAR write frames through Jetty's own API (ws.api=native, the default).
-                assertTrue(war.output().stream().anyMatch(l -> l.contains("through Jetty's own WebSocket API")), war.output()::toString);
+                // The embedded server lets the WAR serve /ws on Jetty's own API (ws.api=native, the default).
+                assertTrue(war.output().stream().anyMatch(l -> l.contains("/ws on Jetty's own WebSocket API")), war.output()::toString);
 
                 // Connections that opened and closed, and one left idle: no thread may spin on them.
                 for (int i = 0; i < 5; i++) {

@@ -50,9 +50,12 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    public static final int CONTINUATION = 0x0;
     public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -150,8 +153,20 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one frame; {@code compressed} sets RSV1, which marks a permessage-deflate message. */
     public void sendFrame(int opcode, byte[] payload, boolean compressed) throws IOException {
+        sendFrame(opcode, payload, compressed, true);
+    }
+
+    /**
+     * Sends one frame of a message that may come in several: the first with the message's opcode, the others with
+     * {@link #CONTINUATION}; {@code fin} on the last.
+     */
+    public void sendFragment(int opcode, byte[] payload, boolean fin) throws IOException {
+        sendFrame(opcode, payload, false, fin);
+    }
+
+    private void sendFrame(int opcode, byte[] payload, boolean compressed, boolean fin) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(14);
-        header.put((byte) (0x80 | (compressed ? 0x40 : 0) | opcode));
+        header.put((byte) ((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode));
         if (payload.length < 126) {
             header.put((byte) (0x80 | payload.length));
         } else if (payload.length < 65536) {

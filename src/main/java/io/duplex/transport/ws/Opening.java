@@ -5,6 +5,7 @@ import io.duplex.core.Scheduler;
 import io.duplex.error.DisconnectReason;
 import jakarta.websocket.Session;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,8 +31,7 @@ final class Opening {
         ws.setMaxTextMessageBufferSize(config.frameMaxBytes());
         // Binary frames are the door's to answer; the same size limit as text decides when to close.
         ws.setMaxBinaryMessageBufferSize(config.frameMaxBytes());
-        // The heartbeat closes silent clients first, with 4004; the container's idle timeout is only a backstop.
-        ws.setMaxIdleTimeout(config.heartbeatInterval().plus(config.heartbeatTimeout()).multipliedBy(2).toMillis());
+        ws.setMaxIdleTimeout(idleTimeout(config).toMillis());
         JakartaConnection connection = Connections.open(ws, scheduler.blocking(), config.wsNativeApi());
         Map<String, Object> properties = ws.getUserProperties();
         DisconnectReason refused = guard.check((String) properties.get(EndpointConfigurator.ORIGIN),
@@ -41,6 +41,14 @@ final class Opening {
         // should not keep it for its lifetime, times every connection.
         properties.clear();
         return new Opened(connection, refused, authorization);
+    }
+
+    /**
+     * The connections' idle timeout. The heartbeat closes silent clients first, with 4004; the container's idle timeout
+     * is only a backstop.
+     */
+    static Duration idleTimeout(DuplexConfig config) {
+        return Duration.ofMillis((config.heartbeatInterval().toMillis() + config.heartbeatTimeout().toMillis()) * 2);
     }
 
     /**
