@@ -119,10 +119,11 @@ public enum Setting {
     WS_COMPRESSION("ws.compression", "false", ValueType.bool(),
             "Negotiates permessage-deflate when a client offers it. Inflated messages are held to frame.max.bytes."),
     WS_API("ws.api", "native", ValueType.oneOf("native", "standard"),
-            "How WebSocket frames are written. native: through the container's own API where Duplex knows it and the "
-                    + "container lets the application see it (the embedded Jetty): the frames waiting for a client leave "
-                    + "in one write, each message encoded to bytes once for all its subscribers. standard: only the "
-                    + "jakarta.websocket API, one sendText per frame, as on every other container."),
+            "Which WebSocket API Duplex uses. native: the container's own where Duplex knows it and the container lets "
+                    + "the application see it (the embedded Jetty): /ws is served on Jetty's core WebSocket API, without "
+                    + "the Jakarta layer's per-connection cost, and the frames waiting for a client leave in one write, "
+                    + "each message encoded to bytes once for all its subscribers. standard: only the jakarta.websocket "
+                    + "API (the @ServerEndpoint, one sendText per frame), as on every other container."),
     SSE_HEARTBEAT_INTERVAL("sse.heartbeat.interval", "15s", ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)),
             "After this long without an event, a Server-Sent Events stream is sent a comment line, which keeps proxies "
                     + "and load balancers from closing it as idle and shows whether the client is still there. Keep it "
