@@ -43,7 +43,6 @@ final class NativeEndpoint implements FrameHandler {
     /** The fragments read so far of a message sent in several frames; null between messages. */
     private byte[] partial;
     private int partialLength;
-    private boolean closed;
 
     NativeEndpoint(NativeDoor door, String origin, SocketAddress address) {
         this.door = door;
@@ -62,14 +61,21 @@ final class NativeEndpoint implements FrameHandler {
         DisconnectReason refused = door.guard().check(origin, core.getRequestURI(), NativeConnection.host(address));
         origin = null;
         address = null;
+        if (refused == null) {
+            try {
+                session = door.handler().opened(connection);
+            } catch (RuntimeException e) {
+                // Jetty reports it (onError) and closes with 1011.
+                callback.failed(e);
+                return;
+            }
+        }
         callback.succeeded();
         if (refused != null) {
             // Closed before a frame is handed on: nothing the client sends is ever seen. Reading goes on for the close
             // handshake.
             connection.close(refused);
             door.handler().refused(refused);
-        } else {
-            session = door.handler().opened(connection);
         }
         core.demand();
     }
@@ -189,10 +195,10 @@ final class NativeEndpoint implements FrameHandler {
         callback.succeeded();
     }
 
+    /** Called once, however the connection ended (a close handshake, an error, an idle timeout). */
     @Override
     public void onClosed(CloseStatus status, Callback callback) {
-        if (session != null && !closed) {
-            closed = true;
+        if (session != null) {
             door.handler().closed(session, status.getCode());
         }
         callback.succeeded();
