@@ -18,7 +18,7 @@ final class Connections {
         "org.eclipse.jetty.websocket.core.CoreSession",
         "org.eclipse.jetty.util.Callback",
     };
-    private static final boolean JETTY = visible();
+    private static final boolean JETTY = visible(JETTY_CLASSES);
     /** The way of the first connection was logged: one line per start says which way frames go. */
     private static final AtomicBoolean SAID = new AtomicBoolean();
 
@@ -35,9 +35,13 @@ final class Connections {
         return jetty ? new JettyConnection(session, blocking) : new JakartaConnection(session, blocking);
     }
 
-    private static boolean visible() {
+    /**
+     * Whether the application can see all these classes: Jetty's, which only the embedded server shows it. Looked up
+     * by name, so that a class of this package that uses them is never loaded where they are not there.
+     */
+    static boolean visible(String... names) {
         ClassLoader loader = Connections.class.getClassLoader();
-        for (String name : JETTY_CLASSES) {
+        for (String name : names) {
             try {
                 Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError e) {

@@ -76,7 +76,7 @@ public class NativeDoor {
 
     void started(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
         Object mappings = context.getAttribute(MAPPINGS);
-        if (!config.wsNativeApi() || mappings == null || !visible()) {
+        if (!config.wsNativeApi() || mappings == null || !Connections.visible(JETTY_CLASSES)) {
             return;
         }
         try {
@@ -85,17 +85,5 @@ public class NativeDoor {
             // The standard endpoint still serves /ws: slower, not broken.
             LOG.log(Level.WARNING, "/ws stays on the standard jakarta.websocket API: Jetty's own could not be used (" + e + ")", e);
         }
-    }
-
-    private static boolean visible() {
-        ClassLoader loader = NativeDoor.class.getClassLoader();
-        for (String name : JETTY_CLASSES) {
-            try {
-                Class.forName(name, false, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
-        return true;
     }
 }
