@@ -112,7 +112,12 @@ public final class SpringStomp implements AutoCloseable {
         return session;
     }
 
+    /**
+     * The CONNECTED frame's headers. Spring completes the connect's future before it calls {@code afterConnected}, so
+     * they may be recorded a moment after {@link #connect} returned (StompIT read null once).
+     */
     public StompHeaders connected() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.connected != null);
         return recorder.connected;
     }
 
