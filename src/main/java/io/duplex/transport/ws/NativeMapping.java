@@ -22,10 +22,10 @@ final class NativeMapping {
 
     static void install(Object context, String contextPath, NativeDoor door) {
         WebSocketMappings mappings = (WebSocketMappings) context;
-        // The same kind of path spec as the Jakarta container's for @ServerEndpoint("/ws"), so that it is replaced.
+        // The same kind of path spec as the Jakarta container's for @ServerEndpoint("/ws"): adding a mapping for an
+        // equal path spec replaces the one there (PathMappings.put), in one step.
         PathSpec path = WebSocketMappings.parsePathSpec("uri-template|/ws");
         boolean compression = door.config().limits().compression();
-        mappings.removeMapping(path);
         mappings.addMapping(path, (request, response, callback) -> endpoint(door, compression, request, response),
                 (endpoint, request, response) -> (FrameHandler) endpoint, configuration -> { });
         LOG.info(() -> "WebSocket " + contextPath + "/ws on Jetty's own WebSocket API (ws.api=native)");
