@@ -27,6 +27,13 @@ public final class Embedded {
      */
     public static final String CLOSE_SESSIONS = "io.duplex.server.closeSessions";
 
+    /**
+     * Context attribute: {@code Boolean.TRUE} once the application mapped {@code /ws} on Jetty's core WebSocket API
+     * ({@code ws.api=native}) in the context's WebSocket mappings; the server then upgrades {@code /ws} requests ahead of
+     * the servlet layer. Absent otherwise: {@code /ws} is the Jakarta endpoint's, reached through the servlet filter.
+     */
+    public static final String NATIVE_WS = "io.duplex.server.nativeWs";
+
     /** Request attribute: {@code Boolean.TRUE} on a request that came in through the management port. */
     public static final String MANAGEMENT_REQUEST = "io.duplex.server.management";
 

@@ -109,6 +109,7 @@ public final class EmbeddedServer implements AutoCloseable {
         // JDK-typed objects only: the application's classes cannot see Jetty's (see io.duplex.config.Embedded).
         webapp.setAttribute(Embedded.DRAINING, draining);
         webapp.setAttribute(Embedded.METERS, meters.meters());
+        webapp.insertHandler(new NativeUpgrades(webapp));
         server.setHandler(new ManagementRoutes(management, new Draining(draining, webapp)));
         server.setErrorHandler(new ProblemErrorHandler());
         webapp.setErrorHandler(new WebAppProblemErrorHandler());

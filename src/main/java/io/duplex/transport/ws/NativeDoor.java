@@ -1,6 +1,7 @@
 package io.duplex.transport.ws;
 
 import io.duplex.config.DuplexConfig;
+import io.duplex.config.Embedded;
 import io.duplex.core.ConnectionHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -81,6 +82,8 @@ public class NativeDoor {
         }
         try {
             NativeMapping.install(mappings, context.getContextPath(), this);
+            // The embedded server now upgrades /ws ahead of the servlet layer (io.duplex.server.NativeUpgrades).
+            context.setAttribute(Embedded.NATIVE_WS, Boolean.TRUE);
         } catch (RuntimeException | LinkageError e) {
             // The standard endpoint still serves /ws: slower, not broken.
             LOG.log(Level.WARNING, "/ws stays on the standard jakarta.websocket API: Jetty's own could not be used (" + e + ")", e);
