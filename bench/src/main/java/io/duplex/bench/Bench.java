@@ -34,6 +34,8 @@ public final class Bench {
               --step-seconds S     length of a fan-out step (default 4)
               --latency-rate N     deliveries/s of the fixed-rate latency run, 1,000 subscribers (default 20000)
               --latency-seconds S  how long each latency run holds its rate (default 10; longer for a profile)
+              --rest-connections LIST  wrk's connection counts for REST publish, in this order (default 1,4,16,64);
+                                   a count may repeat: 16,64,16,64 compares two on the same warmed node
               --url URL            target a Duplex node already running (only REST and WebSocket scenarios)
               --pid PID            that node's process, for CPU and memory readings
               --war PATH           the WAR to start (default target/duplex.war)
@@ -96,6 +98,9 @@ public final class Bench {
             restSeconds = 3;
             restWarmSeconds = 5;
             restConnections = new int[] {1, 16};
+        }
+        if (options.containsKey("rest-connections")) {
+            restConnections = list(options, "rest-connections", "").stream().mapToInt(Integer::parseInt).toArray();
         }
         histograms = options.containsKey("histograms");
         if (options.containsKey("profile")) {
@@ -306,7 +311,8 @@ public final class Bench {
             if (!columns.contains(column)) {
                 columns.add(column);
             }
-            rows.computeIfAbsent(target, t -> new LinkedHashMap<>()).put(column, cell);
+            // A column measured more than once (REST on repeated connection counts) shows each figure in turn.
+            rows.computeIfAbsent(target, t -> new LinkedHashMap<>()).merge(column, cell, (first, next) -> first + ", " + next);
         }
         out.println();
         out.println("| target | " + String.join(" | ", columns) + " |");

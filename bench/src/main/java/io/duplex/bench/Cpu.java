@@ -113,6 +113,33 @@ final class Cpu {
         return sum;
     }
 
+    /**
+     * utime + stime of the JIT compiler threads of the processes ("C1 CompilerThre...", "C2 CompilerThre..."), in
+     * ticks: while they still run, a Java server's rate is still changing.
+     */
+    static long compilerTicks(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread is gone
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+        }
+        return sum;
+    }
+
     /** Resident memory of a process in KiB (VmRSS), or -1. */
     static long rssKib(long pid) {
         try {
