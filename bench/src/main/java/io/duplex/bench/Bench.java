@@ -32,7 +32,8 @@ public final class Bench {
               --channels N         channels of the spread fan-out, 10,000 subscribers over them (default 100)
               --idle LIST          idle connection counts (default 10000,100000; capped by the open files limit)
               --step-seconds S     length of a fan-out step (default 4)
-              --latency-rate N     deliveries/s of the fixed-rate latency run, 1,000 subscribers (default 20000)
+              --latency-rate LIST  deliveries/s of the fixed-rate latency runs, 1,000 subscribers (default 20000);
+                                   several draw latency against load, e.g. 20000,42000,100000,200000
               --latency-seconds S  how long each latency run holds its rate (default 10; longer for a profile)
               --rest-connections LIST  wrk's connection counts for REST publish, in this order (default 1,4,16,64);
                                    a count may repeat: 16,64,16,64 compares two on the same warmed node
@@ -86,7 +87,7 @@ public final class Bench {
         int spreadChannels = Integer.parseInt(one(options, "channels", "100"));
         int[] idle = list(options, "idle", "10000,100000").stream().mapToInt(Integer::parseInt).toArray();
         stepSeconds = Double.parseDouble(one(options, "step-seconds", "4"));
-        double latencyRate = Double.parseDouble(one(options, "latency-rate", "20000"));
+        double[] latencyRates = list(options, "latency-rate", "20000").stream().mapToDouble(Double::parseDouble).toArray();
         latencySeconds = Double.parseDouble(one(options, "latency-seconds", "10"));
         String serverCpu = one(options, "server-cpu", "0");
         generatorCpu = one(options, "generator-cpu", "1");
@@ -124,7 +125,7 @@ public final class Bench {
             URI url = URI.create(one(options, "url", null));
             Long pid = options.containsKey("pid") ? Long.valueOf(one(options, "pid", null)) : null;
             try (Target target = Target.running(url, pid)) {
-                scenarios(target, null, scenarios, sizes, spreadChannels, idle, latencyRate);
+                scenarios(target, null, scenarios, sizes, spreadChannels, idle, latencyRates);
             }
         } else {
             for (String name : targets) {
@@ -158,7 +159,7 @@ public final class Bench {
                 if (!live.isEmpty()) {
                     try (Target target = starter.start()) {
                         progress("started " + target + " on " + target.address);
-                        scenarios(target, starter, live, sizes, spreadChannels, idle, latencyRate);
+                        scenarios(target, starter, live, sizes, spreadChannels, idle, latencyRates);
                     }
                 }
                 if (these.contains("idle")) {
@@ -172,7 +173,7 @@ public final class Bench {
     }
 
     private void scenarios(Target target, Idle.Starter starter, List<String> scenarios, int[] sizes, int spreadChannels,
-            int[] idle, double latencyRate) throws Exception {
+            int[] idle, double[] latencyRates) throws Exception {
         if (scenarios.contains("upgrades")) {
             emit(Upgrades.run(this, target, upgradeConnections, 200));
         }
@@ -190,7 +191,9 @@ public final class Bench {
             emit(FanOut.saturate(this, target, 10_000, spreadChannels).json());
         }
         if (scenarios.contains("latency")) {
-            emit(FanOut.latency(this, target, 1000, latencyRate, latencySeconds, "fixed"));
+            for (double rate : latencyRates) {
+                emit(FanOut.latency(this, target, 1000, rate, latencySeconds, "fixed"));
+            }
             if (!Double.isNaN(saturation1k) && saturation1k > 0) {
                 emit(FanOut.latency(this, target, 1000, saturation1k / 2, latencySeconds, "half"));
             }
