@@ -109,6 +109,7 @@ public final class EmbeddedServer implements AutoCloseable {
         // JDK-typed objects only: the application's classes cannot see Jetty's (see io.duplex.config.Embedded).
         webapp.setAttribute(Embedded.DRAINING, draining);
         webapp.setAttribute(Embedded.METERS, meters.meters());
+        // Inside the context, before its session handler: /ws handshakes skip the servlet layer when the WAR allows it.
         webapp.insertHandler(new NativeUpgrades(webapp));
         server.setHandler(new ManagementRoutes(management, new Draining(draining, webapp)));
         server.setErrorHandler(new ProblemErrorHandler());

@@ -28,7 +28,8 @@ final class NativeUpgrades extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         // The servlet context's attributes are the context's own (getContext()), not the handler's.
-        if (PATH.equals(Request.getPathInContext(request)) && Boolean.TRUE.equals(context.getContext().getAttribute(Embedded.NATIVE_WS))) {
+        if (PATH.equals(Request.getPathInContext(request))
+                && Boolean.TRUE.equals(context.getContext().getAttribute(Embedded.NATIVE_WS))) {
             WebSocketMappings mappings = WebSocketMappings.getMappings(context);
             // false: not a WebSocket handshake (a plain GET of /ws); the servlet layer answers it as before.
             if (mappings != null && mappings.upgrade(request, response, callback, null)) {

@@ -103,9 +103,7 @@ final class Cpu {
         long sum = 0;
         for (long pid : pids) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                sum += cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
             } catch (IOException | RuntimeException e) {
                 // the process is gone
             }
@@ -126,8 +124,7 @@ final class Cpu {
                         String stat = Files.readString(task.resolve("stat"));
                         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                         if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                            sum += cpuTicks(stat);
                         }
                     } catch (IOException | RuntimeException e) {
                         // the thread is gone
@@ -138,6 +135,12 @@ final class Cpu {
             }
         }
         return sum;
+    }
+
+    /** utime + stime of a /proc stat line (fields 14 and 15; the name before them may hold spaces). */
+    private static long cpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** Resident memory of a process in KiB (VmRSS), or -1. */
