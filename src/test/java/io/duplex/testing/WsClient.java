@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -39,9 +42,36 @@ public final class WsClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
 
     private static ClientManager sharedClient() {
-        ClientManager client = ClientManager.createClient();
+        ClientManager client = new LastingExecutors();
         client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         return client;
+    }
+
+    /**
+     * Tyrus's client shuts its executors down whenever its last session ends, and a session still using them then
+     * fails: a client whose send made the server close the connection (1009) had the close shut them down before its
+     * own {@code sendText} returned, and {@code sendText} then failed rescheduling its idle timer on the dead executor
+     * ({@code RejectedExecutionException} in CI, WebSocketContractIT). These executors live as long as the test JVM.
+     */
+    private static final class LastingExecutors extends ClientManager {
+        private static final ExecutorService WORK = Executors.newCachedThreadPool(LastingExecutors::daemon);
+        private static final ScheduledExecutorService TIMERS = Executors.newScheduledThreadPool(1, LastingExecutors::daemon);
+
+        private static Thread daemon(Runnable task) {
+            Thread thread = new Thread(task, "test-tyrus-client");
+            thread.setDaemon(true);
+            return thread;
+        }
+
+        @Override
+        public ExecutorService getExecutorService() {
+            return WORK;
+        }
+
+        @Override
+        public ScheduledExecutorService getScheduledExecutorService() {
+            return TIMERS;
+        }
     }
 
     private WsClient(URI uri) {
