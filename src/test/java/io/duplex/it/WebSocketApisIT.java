@@ -1,7 +1,9 @@
 package io.duplex.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.RawWebSocket;
@@ -9,8 +11,18 @@ import io.duplex.testing.RunningNode;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +42,44 @@ class WebSocketApisIT {
     static final RunningNode nativeApi = new RunningNode(with("native"));
     @RegisterExtension
     static final RunningNode standardApi = new RunningNode(with("standard"));
+
+    /** What the WebSocket transport logs during a test, FINE and up (the nodes run in this JVM). */
+    private final List<LogRecord> transportLog = new CopyOnWriteArrayList<>();
+    private final Logger transport = Logger.getLogger("io.duplex.transport.ws");
+    private final Handler watcher = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            transportLog.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Level level;
+
+    @BeforeEach
+    void watchTheTransportLog() {
+        level = transport.getLevel();
+        transport.setLevel(Level.FINE);
+        transport.addHandler(watcher);
+    }
+
+    @AfterEach
+    void stopWatching() {
+        transport.removeHandler(watcher);
+        transport.setLevel(level);
+    }
+
+    private static boolean mentions(LogRecord record, String text) {
+        return String.valueOf(record.getMessage()).contains(text)
+                || (record.getParameters() != null && Arrays.toString(record.getParameters()).contains(text))
+                || (record.getThrown() != null && record.getThrown().toString().contains(text));
+    }
 
     private static String[] with(String api) {
         String[] settings = Arrays.copyOf(SETTINGS, SETTINGS.length + 2);
@@ -71,6 +121,11 @@ class WebSocketApisIT {
             socket.sendFragment(RawWebSocket.CONTINUATION, part, true);
             assertEquals(1009, socket.readUntil(RawWebSocket.CLOSE).closeCode());
         }
+        // The client's fault: one line for the operator at FINE, not a warning with a stack trace as for Duplex's own.
+        LogRecord logged = await().atMost(Duration.ofSeconds(10)).until(() -> transportLog.stream()
+                .filter(r -> mentions(r, "MessageTooLarge")).findFirst().orElse(null), Objects::nonNull);
+        assertEquals(Level.FINE, logged.getLevel());
+        assertNull(logged.getThrown());
     }
 
     @ParameterizedTest(name = "ws.api={0}")

@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 
 /**
@@ -191,7 +193,13 @@ final class NativeEndpoint implements FrameHandler {
 
     @Override
     public void onError(Throwable failure, Callback callback) {
-        Opening.failed(LOG, session, failure);
+        if (failure instanceof CloseException) {
+            // The client's fault, thrown here to close with its code (1009, 1007), as Jetty's Jakarta layer throws it
+            // for DuplexEndpoint: one line at FINE there too, not a stack trace as if Duplex had failed.
+            LOG.log(Level.FINE, "{0}: {1}", new Object[] {session, failure.toString()});
+        } else {
+            Opening.failed(LOG, session, failure);
+        }
         callback.succeeded();
     }
 
