@@ -98,7 +98,7 @@ class StompFuzzIT {
     /**
      * Reads up to the marker's RECEIPT ("receipt") or the close: "error" when an ERROR came first (and then the close,
      * which must follow), "close" when the connection closed without one, which only DISCONNECT or an oversized
-     * message may do.
+     * message may do, or when DISCONNECT's RECEIPT came (the client closes then).
      */
     private static String answer(RawWebSocket socket, String sent) throws IOException {
         boolean error = false;
@@ -127,6 +127,9 @@ class StompFuzzIT {
                 error = true;
             } else if (!error && text.startsWith("RECEIPT\nreceipt-id:marker\n")) {
                 return "receipt";
+            } else if (!error && text.startsWith("RECEIPT\n") && sent.startsWith("DISCONNECT")) {
+                // The RECEIPT of DISCONNECT: the close is ours to make, as a client does.
+                return "close";
             }
         }
     }

@@ -153,12 +153,34 @@ class StompIT {
     }
 
     @Test
-    void disconnectWithAReceiptIsAnsweredThenClosed() throws IOException {
+    void disconnectWithAReceiptIsAnsweredAndTheClientsCloseIsEchoed() throws IOException {
         try (RawWebSocket socket = connectedRaw()) {
             socket.sendText("SUBSCRIBE\nid:s\\c1\ndestination:/topic/chat.bye\nreceipt:1\n\n\0");
             assertEquals("RECEIPT\nreceipt-id:1\n\n\0", socket.readFrame().text());
             socket.sendText("DISCONNECT\nreceipt:77\n\n\0");
             assertEquals("RECEIPT\nreceipt-id:77\n\n\0", socket.readUntil(RawWebSocket.TEXT).text());
+            // The close is the client's, once it has the RECEIPT: the node answers it instead of crossing it with its own.
+            socket.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xe8});
+            RawWebSocket.Frame close = socket.readUntil(RawWebSocket.CLOSE);
+            assertEquals(1000, close.closeCode());
+            String reason = new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8);
+            assertFalse(reason.equals("closed by client"), "the echo of the client's close, not the node's own");
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotCloseAfterTheReceiptOfDisconnectIsClosed() throws IOException {
+        try (RawWebSocket socket = connectedRaw()) {
+            socket.sendText("DISCONNECT\nreceipt:77\n\n\0");
+            assertEquals("RECEIPT\nreceipt-id:77\n\n\0", socket.readUntil(RawWebSocket.TEXT).text());
+            assertEquals(1000, socket.readUntil(RawWebSocket.CLOSE).closeCode());
+        }
+    }
+
+    @Test
+    void disconnectWithoutAReceiptIsClosedAtOnce() throws IOException {
+        try (RawWebSocket socket = connectedRaw()) {
+            socket.sendText("DISCONNECT\n\n\0");
             assertEquals(1000, socket.readUntil(RawWebSocket.CLOSE).closeCode());
         }
     }

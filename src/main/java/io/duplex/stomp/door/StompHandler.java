@@ -74,7 +74,7 @@ public class StompHandler {
 
     /** A WebSocket connection to {@code /stomp} opened; {@code handshakeToken} is its {@code token} parameter or bearer token. */
     public StompSession opened(Connection transport, String handshakeToken) {
-        StompConnection connection = new StompConnection(transport);
+        StompConnection connection = new StompConnection(transport, scheduler.executor());
         return new StompSession(node.open(connection), connection, handshakeToken);
     }
 
@@ -111,7 +111,7 @@ public class StompHandler {
     }
 
     public void closed(StompSession stomp, int code) {
-        stomp.connection().stopHeartBeats();
+        stomp.connection().ended();
         node.closed(stomp.session(), code);
     }
 
@@ -273,7 +273,10 @@ public class StompHandler {
         node.unsubscribe(stomp.session(), 0, channel);
     }
 
-    /** Ends the subscriptions at once; the RECEIPT, if asked for, is the last frame before the close. */
+    /**
+     * Ends the subscriptions at once. The RECEIPT, if asked for, is the last frame, and the client closes when it has
+     * it; without one the client waits for nothing, and the node closes at once.
+     */
     private void disconnect(StompSession stomp, StompFrame frame) {
         stomp.disconnect();
         for (ChannelName channel : stomp.subscriptions().values()) {
@@ -282,7 +285,7 @@ public class StompHandler {
         stomp.subscriptions().clear();
         String receipt = frame.header("receipt");
         if (receipt != null) {
-            stomp.connection().farewell(stomp.connection().stompFraming().frame(
+            stomp.connection().receiptThenClientCloses(stomp.connection().stompFraming().frame(
                     StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", receipt))));
         }
         node.disconnect(stomp.session(), DisconnectReason.CLIENT_CLOSED);

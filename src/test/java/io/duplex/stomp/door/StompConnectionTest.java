@@ -17,10 +17,24 @@ import io.duplex.stomp.StompVersion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StompConnectionTest {
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+
+    StompConnectionTest() {
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
 
     /** A transport that records what it was asked to do, and completes every send at once. */
     private static final class Recording implements Connection {
@@ -51,17 +65,52 @@ class StompConnectionTest {
     @Test
     void aServerCloseIsPrecededByAnErrorSayingWhy() {
         Recording transport = new Recording();
-        new StompConnection(transport).close(DisconnectReason.GOING_AWAY);
+        new StompConnection(transport, timer).close(DisconnectReason.GOING_AWAY);
         assertEquals(List.of("send ERROR\nmessage:server shutting down\ncode:1001\n\n\0", "close 1001"), transport.events);
     }
 
     @Test
     void theDoorsOwnLastFrameGoesBeforeTheClose() {
         Recording transport = new Recording();
-        StompConnection connection = new StompConnection(transport);
+        StompConnection connection = new StompConnection(transport, timer);
         connection.farewell(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
         connection.close(DisconnectReason.CLIENT_CLOSED);
         assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0", "close 1000"), transport.events);
+    }
+
+    @Test
+    void afterTheReceiptOfDisconnectTheCloseIsTheClientsAndTheNodeClosesOnlyIfItDoesNot() {
+        Recording transport = new Recording();
+        StompConnection connection = new StompConnection(transport, timer);
+        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        connection.close(DisconnectReason.CLIENT_CLOSED);
+        assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0"), transport.events, "no close frame crossing the client's");
+
+        assertEquals(1, timer.getQueue().size());
+        RunnableScheduledFuture<?> closeIfTheClientDoesNot = (RunnableScheduledFuture<?>) timer.getQueue().peek();
+        assertTrue(closeIfTheClientDoesNot.getDelay(TimeUnit.MILLISECONDS) > StompConnection.CLIENT_CLOSE_GRACE.toMillis() - 1000);
+        closeIfTheClientDoesNot.run();
+        assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0", "close 1000"), transport.events);
+    }
+
+    @Test
+    void aClientThatClosesAfterTheReceiptLeavesNothingTimed() {
+        Recording transport = new Recording();
+        StompConnection connection = new StompConnection(transport, timer);
+        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        connection.close(DisconnectReason.CLIENT_CLOSED);
+        connection.ended();
+        assertTrue(timer.getQueue().isEmpty(), "the close is cancelled");
+        assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0"), transport.events);
+    }
+
+    @Test
+    void aServerCloseAfterDisconnectIsNotHeldBack() {
+        Recording transport = new Recording();
+        StompConnection connection = new StompConnection(transport, timer);
+        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        connection.close(DisconnectReason.GOING_AWAY);
+        assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0", "close 1001"), transport.events);
     }
 
     /** Like Tomcat's and Tyrus's: a second write while one is outstanding is refused; completes when told. */
@@ -102,7 +151,7 @@ class StompConnectionTest {
     @Test
     void theLastFrameWaitsForTheWriteUnderWayInsteadOfBeingRefused() {
         OneWriteAtATime transport = new OneWriteAtATime();
-        StompConnection connection = new StompConnection(transport);
+        StompConnection connection = new StompConnection(transport, timer);
         List<Throwable> outcomes = new ArrayList<>();
         // The outbox is writing a SUBSCRIBE's RECEIPT when DISCONNECT is carried out.
         connection.send(List.of(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "1")))),
@@ -122,7 +171,7 @@ class StompConnectionTest {
     void aClientTooSlowToReadOrGoneIsClosedWithoutAFrameToWaitFor() {
         for (DisconnectReason reason : List.of(DisconnectReason.TOO_SLOW, DisconnectReason.SEND_STALLED, DisconnectReason.CLIENT_CLOSED)) {
             Recording transport = new Recording();
-            new StompConnection(transport).close(reason);
+            new StompConnection(transport, timer).close(reason);
             assertEquals(List.of("close " + reason.code()), transport.events, reason.name());
         }
     }
@@ -130,7 +179,7 @@ class StompConnectionTest {
     @Test
     void pingsStayWebSocketPingsAndTheDoorIsStomp() {
         Recording transport = new Recording();
-        StompConnection connection = new StompConnection(transport);
+        StompConnection connection = new StompConnection(transport, timer);
         connection.ping();
         assertEquals(List.of("ping"), transport.events);
         assertEquals("stomp", connection.door().name());
