@@ -14,6 +14,7 @@ import io.duplex.channel.Publisher;
 import io.duplex.config.ChannelPattern;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
+import io.duplex.testing.LogWatch;
 import jakarta.json.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,33 +39,15 @@ class OutboundQueueTest {
 
     private final BridgeCounters counters = new BridgeCounters();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            lines.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogWatch log = LogWatch.of(LOG, Level.INFO);
     private OutboundQueue queue;
-
-    OutboundQueueTest() {
-        LOG.addHandler(handler);
-    }
 
     @AfterEach
     void stop() {
         if (queue != null) {
             queue.stop(Duration.ofSeconds(5));
         }
-        LOG.removeHandler(handler);
+        log.close();
     }
 
     private OutboundQueue queue(boolean buffered, long bufferBytes, Duration timeout) {
@@ -194,8 +176,8 @@ class OutboundQueueTest {
         assertEquals(1, counters.dropped.sum());
         assertEquals(1, q.queued());
         q.flushLog();
-        assertTrue(lines.stream().anyMatch(l -> l.contains("orders.eu@2") && l.contains("Kafka topic duplex.out")
-                && l.contains("kafka.out.buffer")), lines::toString);
+        assertTrue(log.messages().stream().anyMatch(l -> l.contains("orders.eu@2") && l.contains("Kafka topic duplex.out")
+                && l.contains("kafka.out.buffer")), log.messages()::toString);
     }
 
     @Test
@@ -211,7 +193,7 @@ class OutboundQueueTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> client.sent.size() == 1);
         assertEquals(List.of(2L), client.sent);
         q.flushLog();
-        assertTrue(lines.stream().anyMatch(l -> l.contains("orders.eu@1") && l.contains("kafka.out.timeout")), lines::toString);
+        assertTrue(log.messages().stream().anyMatch(l -> l.contains("orders.eu@1") && l.contains("kafka.out.timeout")), log.messages()::toString);
     }
 
     @Test
@@ -231,6 +213,6 @@ class OutboundQueueTest {
         assertEquals(0, q.queued());
         q.offer(message(4), "duplex.out", new byte[10]); // after the stop: dropped, not kept
         assertEquals(4, counters.dropped.sum());
-        assertTrue(lines.stream().anyMatch(l -> l.contains("Kafka did not take it: NOT_LEADER")), lines::toString);
+        assertTrue(log.messages().stream().anyMatch(l -> l.contains("Kafka did not take it: NOT_LEADER")), log.messages()::toString);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.duplex.testing.Closer;
 import io.duplex.testing.Frames;
 import io.duplex.testing.KafkaFixture;
+import io.duplex.testing.LogWatch;
 import io.duplex.testing.Rest;
 import io.duplex.testing.TestServer;
 import io.duplex.testing.WsClient;
@@ -16,11 +17,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -159,7 +156,7 @@ class KafkaBridgeIT {
         TestServer node = node("kafka.in.topics", topic, "kafka.in.channels", topic + "=item:{key}", "message.max.bytes", "1KiB");
         WsClient browser = open.keep(WsClient.connect(node.ws()));
         browser.subscribe("item:good");
-        List<String> lines = watchLog();
+        LogWatch log = watchLog();
 
         KafkaProducer<String, String> producer = producer();
         producer.send(new ProducerRecord<>(topic, null, "\"no key\""));
@@ -169,7 +166,8 @@ class KafkaBridgeIT {
         producer.send(new ProducerRecord<>(topic, "good", "\"fine\"")).get();
 
         assertEquals("\"fine\"", browser.awaitMessages("item:good", 1).get(0).get("data").toString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> skipped(log).size() >= 4);
+        List<String> lines = skipped(log);
         assertEquals(4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).contains(topic + "-0@0") && lines.get(0).contains("no key"), lines.get(0));
         assertTrue(lines.get(1).contains("@1") && lines.get(1).contains("not a channel!"), lines.get(1));
@@ -180,28 +178,14 @@ class KafkaBridgeIT {
         assertEquals(1, counters.getInt("in"), counters.toString());
     }
 
+    private static List<String> skipped(LogWatch log) {
+        return log.messages().stream().filter(line -> line.contains("skipped")).toList();
+    }
+
     /** The bridge's warnings from now on (the node runs in this JVM: its java.util.logging is this one's). */
-    private List<String> watchLog() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.duplex.bridge.kafka");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getMessage().contains("skipped")) {
-                    lines.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        open.keep(() -> logger.removeHandler(handler));
-        return lines;
+    private LogWatch watchLog() {
+        LogWatch log = LogWatch.of("io.duplex.bridge.kafka", Level.WARNING);
+        open.keep(log::close);
+        return log;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duplex.testing.Frames;
+import io.duplex.testing.LogWatch;
 import io.duplex.testing.MosquittoBroker;
 import io.duplex.testing.Rest;
 import io.duplex.testing.TestServer;
@@ -15,11 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,7 +174,7 @@ class MqttBridgeIT {
                 "message.max.bytes", "1KiB");
         WsClient browser = keep(WsClient.connect(node.ws()));
         browser.subscribe("item.good");
-        List<String> lines = watchLog();
+        LogWatch log = watchLog();
 
         broker.publish(root + "/items/" + "x".repeat(300), "\"name too long\"", 1);
         broker.publish(root + "/items/good", "\"" + "x".repeat(2000) + "\"", 1);
@@ -185,7 +182,8 @@ class MqttBridgeIT {
         broker.publish(root + "/items/good", "\"fine\"", 1);
 
         assertEquals("\"fine\"", browser.awaitMessages("item.good", 1).get(0).get("data").toString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> skipped(log).size() >= 3);
+        List<String> lines = skipped(log);
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).contains("is not valid") && lines.get(0).contains("the most is 255"), lines.get(0));
         assertTrue(lines.get(1).contains(root + "/items/good") && lines.get(1).contains("the most is 1024"), lines.get(1));
@@ -215,28 +213,14 @@ class MqttBridgeIT {
         }
     }
 
+    private static List<String> skipped(LogWatch log) {
+        return log.messages().stream().filter(line -> line.contains("skipped")).toList();
+    }
+
     /** The bridge's warnings from now on (the node runs in this JVM: its java.util.logging is this one's). */
-    private List<String> watchLog() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.duplex.bridge.mqtt");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getMessage().contains("skipped")) {
-                    lines.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        keep(() -> logger.removeHandler(handler));
-        return lines;
+    private LogWatch watchLog() {
+        LogWatch log = LogWatch.of("io.duplex.bridge.mqtt", Level.WARNING);
+        keep(log::close);
+        return log;
     }
 }

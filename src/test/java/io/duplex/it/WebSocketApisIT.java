@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.duplex.testing.LogWatch;
 import io.duplex.testing.RawWebSocket;
 import io.duplex.testing.RunningNode;
 import jakarta.json.JsonObject;
@@ -13,14 +14,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,35 +41,16 @@ class WebSocketApisIT {
     static final RunningNode standardApi = new RunningNode(with("standard"));
 
     /** What the WebSocket transport logs during a test, FINE and up (the nodes run in this JVM). */
-    private final List<LogRecord> transportLog = new CopyOnWriteArrayList<>();
-    private final Logger transport = Logger.getLogger("io.duplex.transport.ws");
-    private final Handler watcher = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            transportLog.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level level;
+    private LogWatch transportLog;
 
     @BeforeEach
     void watchTheTransportLog() {
-        level = transport.getLevel();
-        transport.setLevel(Level.FINE);
-        transport.addHandler(watcher);
+        transportLog = LogWatch.of("io.duplex.transport.ws", Level.FINE);
     }
 
     @AfterEach
     void stopWatching() {
-        transport.removeHandler(watcher);
-        transport.setLevel(level);
+        transportLog.close();
     }
 
     private static boolean mentions(LogRecord record, String text) {
@@ -122,7 +100,7 @@ class WebSocketApisIT {
             assertEquals(1009, socket.readUntil(RawWebSocket.CLOSE).closeCode());
         }
         // The client's fault: one line for the operator at FINE, not a warning with a stack trace as for Duplex's own.
-        LogRecord logged = await().atMost(Duration.ofSeconds(10)).until(() -> transportLog.stream()
+        LogRecord logged = await().atMost(Duration.ofSeconds(10)).until(() -> transportLog.records().stream()
                 .filter(r -> mentions(r, "MessageTooLarge")).findFirst().orElse(null), Objects::nonNull);
         assertEquals(Level.FINE, logged.getLevel());
         assertNull(logged.getThrown());

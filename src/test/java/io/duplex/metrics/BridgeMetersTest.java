@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.duplex.bridge.BridgeStatus;
 import io.duplex.bridge.Bridges;
+import io.duplex.testing.LogWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,33 +20,11 @@ import org.junit.jupiter.api.Test;
 class BridgeMetersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<BridgeStatus> statuses = new ArrayList<>();
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Logger micrometer = Logger.getLogger("io.micrometer");
-    private final Handler watcher = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void watchMicrometer() {
-        micrometer.addHandler(watcher);
-    }
+    private final LogWatch micrometer = LogWatch.of("io.micrometer", Level.WARNING);
 
     @AfterEach
     void stopWatching() {
-        micrometer.removeHandler(watcher);
+        micrometer.close();
     }
 
     @Test
@@ -62,7 +37,7 @@ class BridgeMetersTest {
         meters.refresh();
         meters.refresh();
 
-        assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList(), "Micrometer warned");
+        assertEquals(List.of(), micrometer.messages(), "Micrometer warned");
         assertEquals(0, registry.get("duplex.bridge.up").tag("bridge", "kafka").gauge().value());
         assertEquals(2, registry.get("duplex.bridge.backlog").tag("bridge", "kafka").gauge().value());
         assertEquals(5, registry.get("duplex.bridge.messages").tag("counter", "in").functionCounter().count());
