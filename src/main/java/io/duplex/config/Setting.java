@@ -81,7 +81,7 @@ public enum Setting {
     SUBSCRIPTIONS_MAX("subscriptions.max", "256", ValueType.integer(1, 1_000_000),
             "Channels one session may be subscribed to at once. One more is refused: limit_exceeded."),
     HEARTBEAT_INTERVAL("heartbeat.interval", "25s", ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
-            "After this long with nothing from a client, the server sends it a WebSocket ping."),
+            "After this long with nothing from a client, the server sends it a WebSocket ping (each connection at a point of its own in the last quarter of it, so that clients that connected together are not pinged together)."),
     HEARTBEAT_TIMEOUT("heartbeat.timeout", "10s", ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
             "How long after the ping the client has to send anything (a pong will do). Then: closed with 4004."),
     CONNECT_TIMEOUT("connect.timeout", "10s", ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)),

@@ -41,6 +41,8 @@ final class Crowd implements Conn.Listener {
     long failedOpens;
     String lastError;
     Histogram latency;
+    /** Recorded with {@link #latency} on channel 0: each publish's first and last delivery, which tell a stall from a slow fan-out. */
+    PerPublish perPublish;
     /** Deliveries expected in the current step, and when they were all in. */
     long expected = Long.MAX_VALUE;
     long drainedAt;
@@ -184,7 +186,11 @@ final class Crowd implements Conn.Listener {
             c.last = seq;
         }
         if (latency != null && sentNanos > 0) {
-            latency.recordValue(Math.max(0, System.nanoTime() - sentNanos));
+            long nanos = Math.max(0, System.nanoTime() - sentNanos);
+            latency.recordValue(nanos);
+            if (perPublish != null && c.channel == 0) {
+                perPublish.delivered(seq, nanos, subscribersOf[0]);
+            }
         }
     }
 
@@ -246,6 +252,29 @@ final class Crowd implements Conn.Listener {
             return future.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("timed out waiting for " + what, e);
+        }
+    }
+
+    /** The latency of each publish's first and of its last delivery (a publish's deliveries all come within a window of seqs). */
+    static final class PerPublish {
+        private static final int SLOTS = 1 << 14;
+        private final long[] seqOf = new long[SLOTS];
+        private final int[] count = new int[SLOTS];
+        final Histogram first = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final Histogram last = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+
+        void delivered(long seq, long nanos, int subscribers) {
+            int slot = (int) (seq & (SLOTS - 1));
+            if (seqOf[slot] != seq) {
+                seqOf[slot] = seq;
+                count[slot] = 0;
+            }
+            if (count[slot]++ == 0) {
+                first.recordValue(nanos);
+            }
+            if (count[slot] == subscribers) {
+                last.recordValue(nanos);
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ final class Step {
     /** What a step measured. */
     record Result(double messagesPerSecond, double offeredDeliveries, long expected, long inOrder, long lost, long duplicates,
             long outOfOrder, long closes, long errors, String lastError, double drainMillis, Cpu.Usage cpu, Histogram latency,
-            long deliveredTotal) {
+            Crowd.PerPublish perPublish, long deliveredTotal) {
 
         boolean clean() {
             return lost == 0 && duplicates == 0 && outOfOrder == 0 && closes == 0 && errors == 0;
@@ -63,6 +63,7 @@ final class Step {
             before[4] = crowd.missing();
             before[5] = crowd.delivered;
             crowd.latency = recordLatency ? new Histogram(TimeUnit.SECONDS.toNanos(60), 3) : null;
+            crowd.perPublish = recordLatency ? new Crowd.PerPublish() : null;
             return new Pacer(crowd, messagesPerSecond, total);
         });
         Cpu cpu = Cpu.start(target.pids);
@@ -100,13 +101,15 @@ final class Step {
             long drained = drainedAt != 0 ? drainedAt : crowd.drainedAt;
             double drainMillis = pacer.done == 0 || drained == 0 ? Double.POSITIVE_INFINITY : Math.max(0, (drained - pacer.done) / 1e6);
             Histogram latency = crowd.latency;
+            Crowd.PerPublish perPublish = crowd.perPublish;
             crowd.latency = null;
+            crowd.perPublish = null;
             crowd.expected = Long.MAX_VALUE;
             long lost = Math.max(0, crowd.missing() - before[4]);
             return new Result(messagesPerSecond, messagesPerSecond * (expectedDeliveries / (double) total), expectedDeliveries,
                     crowd.inOrder, lost,
                     crowd.duplicates - before[0], crowd.outOfOrder - before[1], crowd.closes - before[2],
-                    crowd.errors - before[3], crowd.lastError, drainMillis, usage, latency, crowd.delivered - before[5]);
+                    crowd.errors - before[3], crowd.lastError, drainMillis, usage, latency, perPublish, crowd.delivered - before[5]);
         });
     }
 

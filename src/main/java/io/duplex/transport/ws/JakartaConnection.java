@@ -8,7 +8,6 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -101,7 +100,7 @@ class JakartaConnection implements Connection {
     public void ping() {
         run(() -> {
             try {
-                session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+                session.getAsyncRemote().sendPing(Ping.payload());
             } catch (IOException | IllegalStateException e) {
                 LOG.log(Level.FINE, "ping failed: {0}", e.toString());
             }

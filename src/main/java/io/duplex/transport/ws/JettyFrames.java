@@ -37,7 +37,7 @@ final class JettyFrames {
     }
 
     static void ping(CoreSession core) {
-        core.sendFrame(new Frame(OpCode.PING), Callback.from(() -> { }, failure -> LOG.log(Level.FINE, "ping failed: {0}", failure.toString())),
+        core.sendFrame(new Frame(OpCode.PING, Ping.payload()), Callback.from(() -> { }, failure -> LOG.log(Level.FINE, "ping failed: {0}", failure.toString())),
                 false);
     }
 }
