@@ -78,11 +78,17 @@ class StompConnectionTest {
         assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0", "close 1000"), transport.events);
     }
 
+    /** A connection whose client sent DISCONNECT with {@code receipt:7}. */
+    private StompConnection afterDisconnectWithReceipt7(Connection transport) {
+        StompConnection connection = new StompConnection(transport, timer);
+        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        return connection;
+    }
+
     @Test
     void afterTheReceiptOfDisconnectTheCloseIsTheClientsAndTheNodeClosesOnlyIfItDoesNot() {
         Recording transport = new Recording();
-        StompConnection connection = new StompConnection(transport, timer);
-        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        StompConnection connection = afterDisconnectWithReceipt7(transport);
         connection.close(DisconnectReason.CLIENT_CLOSED);
         assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0"), transport.events, "no close frame crossing the client's");
 
@@ -96,8 +102,7 @@ class StompConnectionTest {
     @Test
     void aClientThatClosesAfterTheReceiptLeavesNothingTimed() {
         Recording transport = new Recording();
-        StompConnection connection = new StompConnection(transport, timer);
-        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        StompConnection connection = afterDisconnectWithReceipt7(transport);
         connection.close(DisconnectReason.CLIENT_CLOSED);
         connection.ended();
         assertTrue(timer.getQueue().isEmpty(), "the close is cancelled");
@@ -107,8 +112,7 @@ class StompConnectionTest {
     @Test
     void aServerCloseAfterDisconnectIsNotHeldBack() {
         Recording transport = new Recording();
-        StompConnection connection = new StompConnection(transport, timer);
-        connection.receiptThenClientCloses(connection.stompFraming().frame(StompFrame.of(StompCommand.RECEIPT, StompHeaders.of("receipt-id", "7"))));
+        StompConnection connection = afterDisconnectWithReceipt7(transport);
         connection.close(DisconnectReason.GOING_AWAY);
         assertEquals(List.of("send RECEIPT\nreceipt-id:7\n\n\0", "close 1001"), transport.events);
     }
