@@ -26,13 +26,18 @@ final class FanOut {
     static Saturation saturate(Bench bench, Target target, int subscribers, int channels) throws Exception {
         String prefix = bench.runId + "." + (channels == 1 ? "s" + subscribers : "c" + channels);
         try (Loop loop = new Loop(target.address)) {
+            // Throughput, not each publish's timing: publishes due within a millisecond may go together.
+            loop.precise = false;
             Crowd crowd = new Crowd(loop, target.wire, names(prefix, channels), null, 200);
             crowd.open(subscribers, true, 600);
             reopen(crowd);
             bench.progress(target + ": " + subscribers + " subscribers on " + channels + " channel(s) ready");
-            // Warm-up: the server's JIT and the generator's, at a rate every target takes.
+            // Warm-up: the server's JIT and the generator's, at a rate every target takes, until the server's compiler is
+            // quiet: a step that fails while it still compiles ends the search far below the server's rate (the Redis
+            // engine on 100 channels stopped at 20k/s in one run, with the C2 compiler at a quarter of the core, and
+            // passed 170k/s in the next).
             double warm = Math.min(5_000.0, 20_000.0) / subscribers * channels;
-            Step.run(crowd, target, Math.max(warm, 2), 3, 3, false);
+            warmUp(bench, crowd, target, Math.max(warm, 2));
             reopen(crowd);
 
             double seconds = bench.stepSeconds;
@@ -149,7 +154,7 @@ final class FanOut {
 
     /**
      * Holds the rate, unrecorded, until the server's JIT is done with it: at least 5 s, then until its compiler threads
-     * took less than 2% of the last 5 s (at most 60 s). On one core the compiler shares the server's core: measured
+     * took less than 2% of the last 5 s (at most 60 s). Before a saturation search as before a latency run. On one core the compiler shares the server's core: measured
      * from a light warm-up, the first seconds of a run were the compiler's, and decided p99 (49 of the 52 publishes
      * whose last delivery took over 30 ms came in the first 2.5 s of a 20 s run, 2026-12-07).
      */
