@@ -4,6 +4,8 @@ import io.duplex.channel.ChannelName;
 import io.duplex.channel.StreamPosition;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The engine that carries messages between nodes and keeps each channel's history. Every engine keeps
@@ -53,6 +55,20 @@ public interface Broker {
      *         none was published (unless the engine timed out, which the message says)
      */
     List<PublishResult> publishAll(List<PublishRequest> requests);
+
+    /**
+     * {@link #publishAll} without waiting for the engine: the stage completes with what it would return, or
+     * exceptionally with what it would throw. Requests submitted one after another get offsets in that order even while
+     * earlier ones are still under way, so a caller may have several out at once. This default publishes on the
+     * caller's thread (the memory engine, which never waits); a distributed engine answers from its own.
+     */
+    default CompletionStage<List<PublishResult>> publishAllAsync(List<PublishRequest> requests) {
+        try {
+            return CompletableFuture.completedFuture(publishAll(requests));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** The channel's epoch and latest offset (0 for a channel nothing was published to). */
     StreamPosition position(ChannelName channel);

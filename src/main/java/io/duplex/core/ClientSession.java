@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -22,6 +24,8 @@ import java.util.function.BiConsumer;
 public final class ClientSession {
     // Fields rather than atomic objects, the publish rate's bucket made at the first publish, a subscription map sized
     // for a few channels: an idle connection is multiplied by every connection a node holds (docs/performance.md).
+    /** Publishes one session may have awaiting the engine at once: enough to keep a round trip to Redis busy. */
+    static final int UNANSWERED_PUBLISHES_MAX = 64;
     private static final VarHandle CLOSE_REASON;
     private static final VarHandle HOLDS_USER_SLOT;
 
@@ -48,6 +52,7 @@ public final class ClientSession {
     @SuppressWarnings("unused") // through HOLDS_USER_SLOT
     private volatile boolean holdsUserSlot;
     private volatile TokenBucket publishes;
+    private volatile Semaphore unanswered;
     private volatile Identity identity;
     private volatile boolean connected;
     private volatile boolean refreshHinted;
@@ -172,6 +177,30 @@ public final class ClientSession {
     /** True once, for the caller that must give the user's slot back. */
     boolean releaseUserSlot() {
         return (boolean) HOLDS_USER_SLOT.getAndSet(this, false);
+    }
+
+    /**
+     * Takes room for one more publish awaiting the engine, waiting up to {@code millis} for an earlier one to be
+     * answered; false if none was. At most {@link #UNANSWERED_PUBLISHES_MAX} are out at once: a client that publishes
+     * faster than the engine answers is read no faster than that, and holds no more than that in the node.
+     */
+    boolean awaitPublishRoom(long millis) throws InterruptedException {
+        Semaphore room = unanswered;
+        if (room == null) {
+            synchronized (this) {
+                room = unanswered;
+                if (room == null) {
+                    room = new Semaphore(UNANSWERED_PUBLISHES_MAX);
+                    unanswered = room;
+                }
+            }
+        }
+        return room.tryAcquire(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A publish that took room is answered (or failed). */
+    void publishAnswered() {
+        unanswered.release();
     }
 
     /** Queues a push; the node's delivery threads write it. */

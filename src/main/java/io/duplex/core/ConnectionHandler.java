@@ -14,6 +14,9 @@ import io.duplex.protocol.ServerFrame;
 import io.duplex.security.ChannelAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,6 +28,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class ConnectionHandler {
     private static final Logger LOG = Logger.getLogger(ConnectionHandler.class.getName());
+    /** How long a publish waits for room among the connection's unanswered ones; the engine fails a call long before. */
+    private static final Duration PUBLISH_ROOM_WAIT = Duration.ofSeconds(10);
 
     private final Node node;
     private final ChannelAccess access;
@@ -70,15 +75,13 @@ public class ConnectionHandler {
         } catch (FrameException e) {
             reply = e.toReply();
         } catch (DuplexException e) {
-            reply = new ServerFrame.ErrorReply(id, e.code(), e.getMessage());
+            reply = failed(session, id, e);
             close = closeAfter(session, e);
             if (close != null) {
                 LOG.info(session + " from " + session.remote() + " refused with " + close.code() + ": " + e.getMessage());
             }
         } catch (RuntimeException e) {
-            // Not the client's fault: a bug or a broken engine. Worth a stack trace, once, here.
-            LOG.log(Level.WARNING, "internal error on a frame of " + session, e);
-            reply = new ServerFrame.ErrorReply(id, ErrorCode.INTERNAL, "internal error; the server logged it");
+            reply = failed(session, id, e);
         }
         if (reply != null) {
             session.reply(OutboundFrame.of(reply));
@@ -87,6 +90,16 @@ public class ConnectionHandler {
             // The error frame is already handed to the container, which writes it before the close frame.
             node.disconnect(session, close);
         }
+    }
+
+    /** The error reply to a command that failed; what is not the client's fault is logged. */
+    private static ServerFrame failed(ClientSession session, Long id, Throwable failure) {
+        if (failure instanceof DuplexException e) {
+            return new ServerFrame.ErrorReply(id, e.code(), e.getMessage());
+        }
+        // Not the client's fault: a bug or a broken engine. Worth a stack trace, once, here.
+        LOG.log(Level.WARNING, "internal error on a frame of " + session, failure);
+        return new ServerFrame.ErrorReply(id, ErrorCode.INTERNAL, "internal error; the server logged it");
     }
 
     /** A failed {@code connect} ends the connection: without a valid identity it may do nothing else. */
@@ -120,6 +133,44 @@ public class ConnectionHandler {
         node.closed(session, code);
     }
 
+    /**
+     * Publishes without waiting for the engine: the next frame is read while Redis works, so a client's publishes share
+     * round trips (the memory engine answers at once, on this thread). The reply goes out when the engine answered;
+     * replies to publishes keep their order, other replies may overtake them. At most
+     * {@link ClientSession#UNANSWERED_PUBLISHES_MAX} are out at once: beyond that, the frame waits for room.
+     */
+    private void publish(ClientSession session, Command.Publish publish, PublishRequest request) {
+        if (!awaitPublishRoom(session)) {
+            throw new DuplexException(ErrorCode.ENGINE_UNAVAILABLE, "the engine did not answer this connection's earlier "
+                    + "publishes within " + PUBLISH_ROOM_WAIT.toSeconds() + " s: nothing was published");
+        }
+        CompletionStage<PublishResult> published;
+        try {
+            published = node.publishAsync(request);
+        } catch (RuntimeException e) {
+            session.publishAnswered();
+            throw e;
+        }
+        published.whenComplete((result, failure) -> {
+            ServerFrame reply = failure == null
+                    ? new ServerFrame.Published(publish.id(), publish.channel(), result.message().epoch(),
+                            result.message().offset(), result.outcome() == PublishResult.Outcome.DUPLICATE)
+                    : failed(session, publish.id(), failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+            session.reply(OutboundFrame.of(reply));
+            session.publishAnswered();
+        });
+    }
+
+    private static boolean awaitPublishRoom(ClientSession session) {
+        try {
+            return session.awaitPublishRoom(PUBLISH_ROOM_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Runs one command; null when the command sent its reply itself. */
     private ServerFrame execute(ClientSession session, Command command) {
         if (command instanceof Command.Connect connect) {
@@ -141,9 +192,8 @@ public class ConnectionHandler {
             access.checkPublish(session.identity(), publish.channel());
             PublishRequest request = PublishRequest.of(publish.channel(), publish.data(), Publisher.of(Door.WEBSOCKET, session.user()))
                     .withIdempotencyKey(publish.idempotencyKey());
-            PublishResult result = node.publish(request);
-            return new ServerFrame.Published(publish.id(), publish.channel(), result.message().epoch(), result.message().offset(),
-                    result.outcome() == PublishResult.Outcome.DUPLICATE);
+            publish(session, publish, request);
+            return null;
         }
         if (command instanceof Command.PresenceQuery query) {
             access.checkRead(session.identity(), query.channel());

@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -374,6 +375,25 @@ public class Node {
         tell(result);
         count(request, result);
         return result;
+    }
+
+    /**
+     * {@link #publish} without waiting for the engine: the stage completes with the result, or exceptionally with what
+     * {@link #publish} would throw. The message's size and the bridges are checked before it returns (and throws, as
+     * {@link #publish} does); a caller's messages get offsets in the order it called.
+     */
+    public CompletionStage<PublishResult> publishAsync(PublishRequest request) {
+        checkSize(request.data());
+        published.check(request.channel(), request.publisher());
+        return broker.publishAllAsync(List.of(request)).thenApply(results -> {
+            PublishResult result = results.get(0);
+            if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
+                throw keyReused(request);
+            }
+            tell(result);
+            count(request, result);
+            return result;
+        });
     }
 
     /**

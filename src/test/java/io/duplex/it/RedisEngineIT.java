@@ -74,6 +74,32 @@ class RedisEngineIT {
     }
 
     @Test
+    void aClientsPublishesSentWithoutWaitingAreAnsweredAndDeliveredInTheOrderSent() {
+        String channel = "it.redis.pipelined";
+        int count = 500;
+        try (WsClient subscriber = WsClient.connect(b.ws()); WsClient publisher = WsClient.connect(a.ws())) {
+            subscriber.subscribe(channel);
+            // More than a connection may have unanswered at once: the node reads on as the engine answers.
+            for (int i = 1; i <= count; i++) {
+                publisher.send("{\"id\":" + i + ",\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":{\"n\":" + i + "}}");
+            }
+            await().atMost(WsClient.TIMEOUT).until(() -> replies(publisher).size() == count);
+            List<JsonObject> replies = replies(publisher);
+            assertEquals(LongStream.rangeClosed(1, count).boxed().toList(),
+                    replies.stream().map(r -> r.getJsonNumber("id").longValue()).toList(), "replies in the order sent");
+            assertEquals(LongStream.rangeClosed(1, count).boxed().toList(),
+                    replies.stream().map(r -> r.getJsonNumber("offset").longValue()).toList(), "offsets in the order sent");
+            List<JsonObject> messages = subscriber.awaitMessages(channel, count);
+            assertEquals(IntStream.rangeClosed(1, count).boxed().toList(),
+                    messages.stream().map(m -> m.getJsonObject("data").getInt("n")).toList());
+        }
+    }
+
+    private static List<JsonObject> replies(WsClient client) {
+        return client.frames().stream().filter(f -> "published".equals(f.getString("type", ""))).toList();
+    }
+
+    @Test
     void historyAndPresenceAreTheSameOnEveryNode() {
         String channel = "it.redis.shared";
         restA.publish(channel, "\"first\"");

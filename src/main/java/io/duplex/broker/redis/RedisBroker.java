@@ -17,6 +17,7 @@ import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -49,14 +55,13 @@ public final class RedisBroker implements Broker {
     /** The most channel names {@link #channels} returns: the most recently published to. */
     static final int CHANNELS_LISTED_MAX = 10_000;
 
-    private static final RedisScript PUBLISH = RedisScript.load("channel.lua", "publish.lua");
     private static final RedisScript HISTORY = RedisScript.load("channel.lua", "history.lua");
 
     private final RedisConnections redis;
+    private final PublishBatches batches;
     private final int historySize;
     private final Duration historyTtl;
     private final Duration idleTtl;
-    private final Duration idempotencyWindow;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,9 +70,9 @@ public final class RedisBroker implements Broker {
         this.redis = redis.use();
         this.historySize = retention.historySize();
         this.historyTtl = retention.historyTtl();
-        this.idempotencyWindow = retention.idempotencyWindow();
         this.idleTtl = historyTtl.compareTo(IDLE_CHANNEL_TTL) > 0 ? historyTtl : IDLE_CHANNEL_TTL;
         this.clock = clock;
+        this.batches = new PublishBatches(new PublishScript(retention, idleTtl, clock), this.redis);
     }
 
     @Override
@@ -90,50 +95,27 @@ public final class RedisBroker implements Broker {
         if (requests.isEmpty()) {
             return List.of();
         }
-        long now = clock.millis();
-        String[] keys = new String[1 + 3 * requests.size()];
-        String[] args = new String[5 + 6 * requests.size()];
-        keys[0] = RedisKeys.CHANNELS;
-        args[0] = Long.toString(now);
-        args[1] = Integer.toString(historySize);
-        args[2] = Long.toString(historyTtl.toMillis());
-        args[3] = Long.toString(idleTtl.toMillis());
-        args[4] = Long.toString(idempotencyWindow.toMillis());
-        for (int i = 0; i < requests.size(); i++) {
-            PublishRequest request = requests.get(i);
-            ChannelName channel = request.channel();
-            keys[1 + 3 * i] = RedisKeys.meta(channel);
-            keys[2 + 3 * i] = RedisKeys.history(channel);
-            keys[3 + 3 * i] = request.idempotent() ? RedisKeys.idempotency(request.scopedKey()) : RedisKeys.meta(channel);
-            args[5 + 6 * i] = channel.value();
-            args[6 + 6 * i] = request.data().json();
-            args[7 + 6 * i] = RedisKeys.topic(channel);
-            args[8 + 6 * i] = Epochs.random();
-            args[9 + 6 * i] = request.idempotent() ? request.fingerprint() : "";
-            args[10 + 6 * i] = PublisherText.encode(request.publisher());
-        }
-        List<Object> reply;
+        CompletableFuture<List<PublishResult>> results = batches.submit(requests);
         try {
-            reply = PUBLISH.run(redis.sync(), keys, args);
-        } catch (RedisException e) {
-            throw RedisFailures.publish(e);
+            // Every call ahead of this one ends within the command timeout, and the waiting ones fail with it.
+            return results.get(3 * redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw RedisFailures.publish(new RedisCommandTimeoutException("no answer in time"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DuplexException(ErrorCode.ENGINE_UNAVAILABLE, "interrupted while waiting for the engine (Redis): the "
+                    + "message may or may not have been published");
         }
-        List<PublishResult> results = new ArrayList<>(reply.size());
-        for (int i = 0; i < reply.size(); i++) {
-            results.add(result(requests.get(i), (List<?>) reply.get(i)));
-        }
-        return results;
     }
 
-    /** One message's {@code {status, epoch, offset, time}} from publish.lua. */
-    private static PublishResult result(PublishRequest request, List<?> reply) {
-        String status = (String) reply.get(0);
-        if ("r".equals(status)) {
-            return PublishResult.keyReused();
-        }
-        ChannelMessage message = new ChannelMessage(request.channel(), (String) reply.get(1), (Long) reply.get(2),
-                request.data(), Instant.ofEpochMilli(Long.parseLong((String) reply.get(3))), request.publisher());
-        return "d".equals(status) ? PublishResult.duplicate(message) : PublishResult.published(message);
+    @Override
+    public CompletionStage<List<PublishResult>> publishAllAsync(List<PublishRequest> requests) {
+        return requests.isEmpty() ? CompletableFuture.completedFuture(List.of()) : batches.submit(requests);
     }
 
     @Override
@@ -244,6 +226,7 @@ public final class RedisBroker implements Broker {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             redis.topics().listener(message -> { });
+            batches.close();
             redis.release();
         }
     }

@@ -22,6 +22,11 @@ final class RedisFailures {
         return new DuplexException(ErrorCode.ENGINE_UNAVAILABLE, reason(e) + ": nothing was published");
     }
 
+    /** A publish that waited behind one that failed, and was never sent. */
+    static DuplexException notSent(RuntimeException e) {
+        return new DuplexException(ErrorCode.ENGINE_UNAVAILABLE, reason(e) + ": nothing was published");
+    }
+
     /** A read or another request that failed. */
     static DuplexException read(RuntimeException e, String what) {
         return new DuplexException(ErrorCode.ENGINE_UNAVAILABLE, reason(e) + ": cannot read " + what + " now");

@@ -2,6 +2,7 @@ package io.duplex.broker.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A Lua script of the engine, run by its SHA-1 (EVALSHA) so that only the hash travels with each call. Redis forgets
@@ -51,6 +55,25 @@ final class RedisScript {
         } catch (RedisNoScriptException e) {
             return commands.eval(source, ScriptOutputType.MULTI, keys, args);
         }
+    }
+
+    /**
+     * Runs the script without waiting. On NOSCRIPT the script is sent in full from the reply's thread, before the caller
+     * learns anything: a caller that sends its next call only once this one completed keeps its calls in order.
+     */
+    CompletionStage<List<Object>> runAsync(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
+        CompletableFuture<List<Object>> byHash = commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
+                .toCompletableFuture();
+        return byHash.handle((reply, failure) -> {
+            if (failure == null) {
+                return byHash;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof RedisNoScriptException) {
+                return commands.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+            }
+            return byHash;
+        }).thenCompose(reply -> reply);
     }
 
     @Override

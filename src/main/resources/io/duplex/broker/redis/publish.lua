@@ -8,13 +8,15 @@
 --   KEYS[3+3i] its history stream, KEYS[4+3i] the message's idempotency key (the meta hash again when it has none)
 -- ARGV[1] now (ms)  ARGV[2] history size  ARGV[3] history ttl (ms)  ARGV[4] how long the keys of an idle channel live
 --   (ms)  ARGV[5] the idempotency window (ms)
--- then six arguments per message i: ARGV[6+6i] channel name  [7+6i] data (compact JSON, no line break)
---   [8+6i] the channel's pub/sub topic  [9+6i] a new epoch, for when the channel needs one (open_channel)
---   [10+6i] the message's fingerprint, '' without an idempotency key  [11+6i] its publisher: door, then a line break
---   and the user if there is one
+-- then seven arguments per message i: ARGV[6+7i] channel name  [7+7i] data (compact JSON, no line break)
+--   [8+7i] the channel's pub/sub topic  [9+7i] a new epoch, for when the channel needs one (open_channel)
+--   [10+7i] the message's fingerprint, '' without an idempotency key  [11+7i] its publisher: door, then a line break
+--   and the user if there is one  [12+7i] '1' if the message begins a group, '0' if it belongs to the one before
+-- A group is one caller's list of messages (a node sends several callers' publishes in one call): a message whose key
+-- was used for a different message ends its group, and the rest of that group is skipped; the next group goes on.
 -- Returns one {status, epoch, offset, time} per message: status 'p' published now; 'd' published before with the
 -- same key (epoch, offset and time are the first publish's); 'r' the key was used for a different message, and
--- nothing after it was published.
+-- nothing after it in its group was published; {'s'} skipped, after an 'r' in its group.
 --
 -- An idempotency key is a string: fingerprint, expiry (ms, by the publishing nodes' clocks), epoch, offset, time, one
 -- per line; Redis drops it after the window (PX) too.
@@ -38,18 +40,24 @@ local function first_publish(key)
   return {fingerprint = fingerprint, epoch = epoch, offset = tonumber(offset), time = time}
 end
 
+local skipping = false
 for i = 0, (#KEYS - 1) / 3 - 1 do
   local meta, stream, key = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
-  local a = 6 + 6 * i
-  local name, data, topic, new_epoch, fingerprint, publisher =
-    ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local a = 6 + 7 * i
+  local name, data, topic, new_epoch, fingerprint, publisher, begins =
+    ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
+  if begins == '1' then
+    skipping = false
+  end
   local first = nil
-  if fingerprint ~= '' then
+  if not skipping and fingerprint ~= '' then
     first = first_publish(key)
   end
-  if first and first.fingerprint ~= fingerprint then
+  if skipping then
+    results[#results + 1] = {'s'}
+  elseif first and first.fingerprint ~= fingerprint then
     results[#results + 1] = {'r', first.epoch, first.offset, first.time}
-    break
+    skipping = true
   elseif first then
     results[#results + 1] = {'d', first.epoch, first.offset, first.time}
   else
