@@ -40,6 +40,21 @@ local function first_publish(key)
   return {fingerprint = fingerprint, epoch = epoch, offset = tonumber(offset), time = time}
 end
 
+-- The channels this call publishes to, by meta key, in the order first met: what is written once per channel per call
+-- (the latest offset, the expiries, the index, trimming by age) is written after the loop.
+local channels, order = {}, {}
+
+local function channel_of(meta, stream, name, new_epoch)
+  local c = channels[meta]
+  if not c then
+    local epoch, offset = open_channel(meta, stream, new_epoch, idle, server)
+    c = {epoch = epoch, offset = offset, stream = stream, name = name}
+    channels[meta] = c
+    order[#order + 1] = meta
+  end
+  return c
+end
+
 local skipping = false
 for i = 0, (#KEYS - 1) / 3 - 1 do
   local meta, stream, key = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
@@ -61,26 +76,34 @@ for i = 0, (#KEYS - 1) / 3 - 1 do
   elseif first then
     results[#results + 1] = {'d', first.epoch, first.offset, first.time}
   else
-    local epoch = open_channel(meta, stream, new_epoch, idle, server)
-    local offset = redis.call('HINCRBY', meta, 'offset', 1)
-    redis.call('PEXPIRE', meta, idle)
+    local c = channel_of(meta, stream, name, new_epoch)
+    c.offset = c.offset + 1
+    local offset = c.offset
     if size > 0 then
       -- MAXLEN ~ trims whole nodes of the stream, which is cheap; readers ignore what lies beyond `size` from the newest.
       redis.call('XADD', stream, 'MAXLEN', '~', size, id_of(offset), 't', ARGV[1], 'd', data, 'p', publisher)
-      expire(stream, now - ttl)
-      -- A stream whose newest message is past the ttl holds nothing worth keeping.
-      redis.call('PEXPIRE', stream, ttl)
     end
-    redis.call('ZADD', index, now, name)
     local text = string.format('%d', offset)
     if fingerprint ~= '' then
-      redis.call('SET', key, fingerprint .. '\n' .. string.format('%d', now + window) .. '\n' .. epoch .. '\n' .. text
+      redis.call('SET', key, fingerprint .. '\n' .. string.format('%d', now + window) .. '\n' .. c.epoch .. '\n' .. text
         .. '\n' .. ARGV[1], 'PX', window)
     end
     -- Data holds no line break (compact JSON escapes them), so the publisher, which may, can follow it.
-    redis.call('PUBLISH', topic, epoch .. '\n' .. text .. '\n' .. ARGV[1] .. '\n' .. data .. '\n' .. publisher)
-    results[#results + 1] = {'p', epoch, offset, ARGV[1]}
+    redis.call('PUBLISH', topic, c.epoch .. '\n' .. text .. '\n' .. ARGV[1] .. '\n' .. data .. '\n' .. publisher)
+    results[#results + 1] = {'p', c.epoch, offset, ARGV[1]}
   end
+end
+
+for _, meta in ipairs(order) do
+  local c = channels[meta]
+  redis.call('HSET', meta, 'offset', c.offset)
+  redis.call('PEXPIRE', meta, idle)
+  if size > 0 then
+    expire(c.stream, now - ttl)
+    -- A stream whose newest message is past the ttl holds nothing worth keeping.
+    redis.call('PEXPIRE', c.stream, ttl)
+  end
+  redis.call('ZADD', index, now, c.name)
 end
 
 redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. string.format('%d', now - idle))

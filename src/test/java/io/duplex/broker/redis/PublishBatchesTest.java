@@ -1,5 +1,6 @@
 package io.duplex.broker.redis;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,9 @@ import io.duplex.broker.Publishing;
 import io.duplex.broker.Retention;
 import io.duplex.channel.ChannelMessage;
 import io.duplex.channel.ChannelName;
+import io.duplex.channel.Door;
+import io.duplex.channel.Publisher;
+import io.duplex.channel.StreamPosition;
 import io.duplex.channel.Payload;
 import io.duplex.error.DuplexException;
 import io.duplex.error.ErrorCode;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -111,6 +116,32 @@ class PublishBatchesTest {
         assertEquals(List.of(PublishResult.Outcome.DUPLICATE, PublishResult.Outcome.PUBLISHED), outcomes(results.get(2)));
         assertEquals(List.of("{\"n\":1}", "{\"n\":4}", "{\"n\":5}"),
                 broker.history(NEWS, HistoryQuery.after(0, 10)).messages().stream().map(m -> m.data().json()).toList());
+    }
+
+    @Test
+    void aCallsMessagesReachEverySubscribedNodeExactlyAndInOrderWithOneOffsetWriteForSeveral() {
+        RedisBroker subscriber = nodes.broker(RETENTION);
+        List<ChannelMessage> received = new CopyOnWriteArrayList<>();
+        subscriber.start(received::add);
+        subscriber.subscribe(NEWS);
+        subscriber.position(NEWS);
+        PublishScript script = new PublishScript(RETENTION, RedisBroker.IDLE_CHANNEL_TTL, clock);
+        ChannelName other = ChannelName.of("other");
+        Publisher user = Publisher.of(Door.WEBSOCKET, "zoë\nline two");
+
+        List<List<PublishResult>> results = script.send(admin.async(), List.of(
+                List.of(PublishRequest.of(NEWS, Payload.stored("{\"t\":\"café ☕ 𝄞\"}"), user), request(other, 1)),
+                List.of(request(NEWS, 2), PublishRequest.of(NEWS, Payload.stored("{\"t\":\"日本語\"}"), Publishing.TEST))))
+                .toCompletableFuture().join();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+        assertEquals(List.of(results.get(0).get(0).message(), results.get(1).get(0).message(), results.get(1).get(1).message()),
+                received, "the three messages of news, as published, and nothing of the channel not subscribed");
+        assertEquals(List.of(1L, 2L, 3L), received.stream().map(ChannelMessage::offset).toList());
+        // The channel's latest offset is written once, after the call's last message of it.
+        assertEquals(new StreamPosition(received.get(0).epoch(), 3), subscriber.position(NEWS));
+        assertEquals(new StreamPosition(results.get(0).get(1).message().epoch(), 1), subscriber.position(other));
+        assertEquals(4, Publishing.publish(subscriber, NEWS, data(4)).offset());
     }
 
     @Test
