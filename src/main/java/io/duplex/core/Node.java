@@ -368,13 +368,7 @@ public class Node {
     public PublishResult publish(PublishRequest request) {
         checkSize(request.data());
         published.check(request.channel(), request.publisher());
-        PublishResult result = broker.publish(request);
-        if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
-            throw keyReused(request);
-        }
-        tell(result);
-        count(request, result);
-        return result;
+        return answered(request, broker.publish(request));
     }
 
     /**
@@ -385,15 +379,17 @@ public class Node {
     public CompletionStage<PublishResult> publishAsync(PublishRequest request) {
         checkSize(request.data());
         published.check(request.channel(), request.publisher());
-        return broker.publishAllAsync(List.of(request)).thenApply(results -> {
-            PublishResult result = results.get(0);
-            if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
-                throw keyReused(request);
-            }
-            tell(result);
-            count(request, result);
-            return result;
-        });
+        return broker.publishAllAsync(List.of(request)).thenApply(results -> answered(request, results.get(0)));
+    }
+
+    /** What the engine answered a single publish: refused if its key was reused; told and counted if published. */
+    private PublishResult answered(PublishRequest request, PublishResult result) {
+        if (result.outcome() == PublishResult.Outcome.KEY_REUSED) {
+            throw keyReused(request);
+        }
+        tell(result);
+        count(request, result);
+        return result;
     }
 
     /**
